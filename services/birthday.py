@@ -1,0 +1,97 @@
+"""Birthdays: solar (公历) or lunar (农历), with or without the year."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+from lunar_python import LunarYear
+
+from services.i18n import t
+
+LUNAR_MONTHS = ("正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊")
+_LUNAR_DAYS = (
+    "初一 初二 初三 初四 初五 初六 初七 初八 初九 初十 十一 十二 十三 十四 十五 "
+    "十六 十七 十八 十九 二十 廿一 廿二 廿三 廿四 廿五 廿六 廿七 廿八 廿九 三十"
+).split()
+
+
+@dataclass(frozen=True)
+class Birthday:
+    month: int
+    day: int
+    year: int | None = None
+    lunar: bool = False
+    leap_month: bool = False  # lunar only: 闰月
+
+    def validate(self) -> Birthday:
+        """Return self, or raise ValueError with a message the user can act on."""
+        if not 1 <= self.month <= 12:
+            raise ValueError(t("生日的月份应在1到12之间"))
+        if self.year is not None and not 1900 <= self.year <= 2100:
+            raise ValueError(t("生日的年份{year}不对", year=self.year))
+        if self.lunar:
+            self._validate_lunar()
+        else:
+            self._validate_solar()
+        return self
+
+    def _validate_solar(self) -> None:
+        if self.leap_month:
+            raise ValueError(t("公历生日没有闰月"))
+        days = calendar.monthrange(self.year or 2000, self.month)[1]  # 2000: Feb 29 allowed
+        if not 1 <= self.day <= days:
+            raise ValueError(t("{month}月没有{day}日", month=self.month, day=self.day))
+
+    def _validate_lunar(self) -> None:
+        if not 1 <= self.day <= 30:
+            raise ValueError(t("农历日期应在初一到三十之间"))
+        if self.year is None:
+            return
+        lunar_year = LunarYear.fromYear(self.year)
+        if self.leap_month and lunar_year.getLeapMonth() != self.month:
+            raise ValueError(t("农历{year}年没有闰{month}月", year=self.year, month=self.month))
+        month = lunar_year.getMonth(-self.month if self.leap_month else self.month)
+        if month is None or self.day > month.getDayCount():
+            raise ValueError(
+                t("农历{year}年{month}月只有{days}天", year=self.year,
+                  month=self.month, days=month.getDayCount() if month else 0)
+            )
+
+    def label(self) -> str:
+        """How the birthday is shown: 1990-05-01, 05-01, 农历 1988 八月十五, 农历 闰四月初三."""
+        if self.lunar:
+            month = ("闰" if self.leap_month else "") + LUNAR_MONTHS[self.month - 1] + "月"
+            year = f"{self.year} " if self.year else ""
+            return f"{t('农历')} {year}{month}{_LUNAR_DAYS[self.day - 1]}"
+        if self.year:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        return f"{self.month:02d}-{self.day:02d}"
+
+
+_SOLAR_PATTERNS = (
+    re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"),
+    re.compile(r"(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"),
+)
+
+
+def parse_birthday(text: str) -> Birthday | None:
+    """Parse what people type: 1990-05-01, 1990/5/1, 1990.5.1, 1990年5月1日, 5月1日, 05-01,
+    农历 1988-08-15, 农历八月十五 is not attempted (use the form). Empty → None; else ValueError."""
+    raw = text.strip()
+    if not raw:
+        return None
+    lunar = raw.startswith(("农历", "阴历"))
+    body = raw[2:].strip() if lunar else raw
+    leap = body.startswith("闰")
+    body = body.lstrip("闰").strip()
+    for pattern in _SOLAR_PATTERNS:
+        match = pattern.fullmatch(body)
+        if match:
+            year = match.groupdict().get("y")
+            return Birthday(
+                month=int(match["m"]), day=int(match["d"]),
+                year=int(year) if year else None, lunar=lunar, leap_month=leap,
+            ).validate()
+    raise ValueError(t("看不懂生日“{text}”：请写成 1990-05-01 或 5月1日", text=raw))

@@ -1,0 +1,215 @@
+"""Finding customers: text search, tag filters, custom-field conditions, sorting — all in SQL.
+
+The list asks for the matching ids in order (`customer_ids`), then for the rows it is about to
+show (`customer_rows`), a page at a time: never a query per cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, select, text
+from sqlalchemy.orm import Session
+
+from models import Customer, CustomerTag, CustomFieldValue, Note, Tag, TagGroup
+from services.sqlutil import chunks
+from services.text import normalize_query
+
+FTS_MIN = 3  # the trigram tokenizer needs 3+ characters; shorter queries scan
+
+
+@dataclass
+class FieldCondition:
+    field_id: int
+    op: str  # "eq" | "contains" | "empty" | "filled"
+    value: str = ""
+
+
+@dataclass
+class CustomerFilter:
+    text: str = ""
+    tags_all: list[int] = field(default_factory=list)
+    tags_any: list[int] = field(default_factory=list)
+    tags_none: list[int] = field(default_factory=list)
+    fields: list[FieldCondition] = field(default_factory=list)
+    stage: str = ""
+    wechat_account_id: int | None = None
+
+    def to_spec(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_spec(cls, spec: dict[str, Any]) -> CustomerFilter:
+        data = dict(spec)
+        data["fields"] = [FieldCondition(**c) for c in data.get("fields", [])]
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    @property
+    def is_empty(self) -> bool:
+        return self == CustomerFilter()
+
+
+# Sortable list columns → the stored column (indexed) they sort by.
+SORT_KEYS: dict[str, Any] = {
+    "remark_name": Customer.pinyin,
+    "wechat_id": Customer.wechat_id,
+    "phone": Customer.phone,
+    "stage": Customer.stage,
+    "last_purchase": Customer.last_purchase_on,
+    "total_spent": Customer.total_spent_cents,
+    "next_follow_up": Customer.next_follow_up_on,
+    "source": Customer.source,
+    "added_on": Customer.added_on,
+}
+
+
+def _fts_phrase(query: str) -> str:
+    return '"' + query.replace('"', '""') + '"'
+
+
+def text_condition(session: Session, query: str) -> ColumnElement[bool] | None:
+    q = normalize_query(query)
+    if not q:
+        return None
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite and len(q) >= FTS_MIN:
+        phrase = _fts_phrase(q)
+        in_customer = Customer.id.in_(
+            select(text("rowid")).select_from(text("customer_fts")).where(text("customer_fts MATCH :q"))
+        )
+        in_notes = Customer.id.in_(
+            select(Note.customer_id).where(Note.id.in_(
+                select(text("rowid")).select_from(text("note_fts")).where(text("note_fts MATCH :q"))
+            ))
+        )
+        return or_(in_customer, in_notes).params(q=phrase)
+    # Short queries (most Chinese names are two characters) and other databases: a plain scan
+    # of the stored search text, which is one narrow column.
+    return func.instr(Customer.search_text, q) > 0 if sqlite else Customer.search_text.contains(q)
+
+
+def _tag_conditions(flt: CustomerFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    for tag_id in dict.fromkeys(flt.tags_all):
+        conditions.append(exists().where(CustomerTag.customer_id == Customer.id, CustomerTag.tag_id == tag_id))
+    if flt.tags_any:
+        conditions.append(exists().where(CustomerTag.customer_id == Customer.id,
+                                         CustomerTag.tag_id.in_(flt.tags_any)))
+    if flt.tags_none:
+        conditions.append(not_(exists().where(CustomerTag.customer_id == Customer.id,
+                                              CustomerTag.tag_id.in_(flt.tags_none))))
+    return conditions
+
+
+def _field_condition(cond: FieldCondition) -> ColumnElement[bool]:
+    value = CustomFieldValue.value
+    base = and_(CustomFieldValue.customer_id == Customer.id, CustomFieldValue.field_id == cond.field_id)
+    if cond.op == "eq":
+        return exists().where(base, value == cond.value)
+    if cond.op == "contains":
+        return exists().where(base, value.contains(cond.value))
+    filled = exists().where(base, value != "")
+    return filled if cond.op == "filled" else not_(filled)
+
+
+def filtered(session: Session, flt: CustomerFilter, columns: Any = None) -> Select[Any]:
+    statement = select(*(columns if columns is not None else [Customer.id])).where(Customer.deleted_at.is_(None))
+    condition = text_condition(session, flt.text)
+    if condition is not None:
+        statement = statement.where(condition)
+    for tag_condition in _tag_conditions(flt):
+        statement = statement.where(tag_condition)
+    for cond in flt.fields:
+        statement = statement.where(_field_condition(cond))
+    if flt.stage:
+        statement = statement.where(func.coalesce(func.nullif(Customer.stage_override, ""), Customer.stage) == flt.stage)
+    if flt.wechat_account_id is not None:
+        statement = statement.where(Customer.wechat_account_id == flt.wechat_account_id)
+    return statement
+
+
+def customer_ids(session: Session, flt: CustomerFilter, sort: str = "added_on",
+                 descending: bool = True, limit: int | None = None) -> list[int]:
+    """The ids of the matching live customers, in display order."""
+    key = SORT_KEYS.get(sort, Customer.added_on)
+    order = [key.desc(), Customer.id.desc()] if descending else [key.asc(), Customer.id.asc()]
+    order.insert(0, key.is_(None))  # empty values last, whichever way
+    statement = filtered(session, flt).order_by(*order)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return list(session.scalars(statement))
+
+
+def count(session: Session, flt: CustomerFilter) -> int:
+    return int(session.scalar(select(func.count()).select_from(filtered(session, flt).subquery())) or 0)
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """What one line of the customer list shows."""
+
+    id: int
+    remark_name: str
+    wechat_id: str
+    phone: str
+    stage: str
+    stage_is_manual: bool
+    last_purchase_on: date | None
+    total_spent_cents: int
+    next_follow_up_on: date | None
+    source: str
+    tags: tuple[tuple[str, str], ...]  # (name, colour)
+    custom: dict[int, str]
+
+
+def customer_rows(session: Session, ids: list[int], custom_field_ids: list[int] | tuple[int, ...] = ()) -> dict[int, CustomerRow]:
+    """The rows for these ids in three queries, whatever their number."""
+    tags: dict[int, list[tuple[str, str]]] = {}
+    custom: dict[int, dict[int, str]] = {}
+    found: dict[int, CustomerRow] = {}
+    for chunk in chunks(ids):
+        for cid, name, color, group_color in session.execute(
+            select(CustomerTag.customer_id, Tag.name, Tag.color, TagGroup.color)
+            .join(Tag, Tag.id == CustomerTag.tag_id).join(TagGroup, TagGroup.id == Tag.group_id)
+            .where(CustomerTag.customer_id.in_(chunk)).order_by(TagGroup.sort, Tag.sort, Tag.id)
+        ):
+            tags.setdefault(cid, []).append((name, color or group_color))
+        if custom_field_ids:
+            for cid, fid, value in session.execute(
+                select(CustomFieldValue.customer_id, CustomFieldValue.field_id, CustomFieldValue.value)
+                .where(CustomFieldValue.customer_id.in_(chunk), CustomFieldValue.field_id.in_(custom_field_ids))
+            ):
+                custom.setdefault(cid, {})[fid] = value
+        for r in session.execute(
+            select(Customer.id, Customer.remark_name, Customer.wechat_id, Customer.phone, Customer.stage,
+                   Customer.stage_override, Customer.last_purchase_on, Customer.total_spent_cents,
+                   Customer.next_follow_up_on, Customer.source).where(Customer.id.in_(chunk))
+        ):
+            found[r.id] = CustomerRow(
+                r.id, r.remark_name, r.wechat_id, r.phone, r.stage_override or r.stage,
+                bool(r.stage_override), r.last_purchase_on, r.total_spent_cents, r.next_follow_up_on,
+                r.source, tuple(tags.get(r.id, ())), custom.get(r.id, {}),
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class FoundCustomer:
+    id: int
+    name: str
+    wechat_id: str
+    phone: str
+    tags: list[str]
+
+
+def find(session: Session, flt: CustomerFilter, limit: int = 50) -> tuple[int, list[FoundCustomer]]:
+    """What `main.py find` and the global search show: the total and the first `limit` matches."""
+    ids = customer_ids(session, flt, sort="remark_name", descending=False)
+    rows = customer_rows(session, ids[:limit])
+    return len(ids), [
+        FoundCustomer(i, rows[i].remark_name, rows[i].wechat_id, rows[i].phone, [n for n, _ in rows[i].tags])
+        for i in ids[:limit]
+    ]

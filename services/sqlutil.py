@@ -1,0 +1,26 @@
+"""Small SQL helpers that differ between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
+
+
+def insert_ignore(session: Session, table: Table, rows: list[dict[str, Any]], chunk: int = 5000) -> None:
+    """INSERT … ON CONFLICT DO NOTHING, in chunks."""
+    if not rows:
+        return
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    for start in range(0, len(rows), chunk):
+        session.execute(insert(table).values(rows[start:start + chunk]).on_conflict_do_nothing())
+
+
+def chunks(ids: list[int], size: int = 900) -> list[list[int]]:
+    """Split id lists for IN (…) clauses (SQLite allows a limited number of variables)."""
+    return [ids[i:i + size] for i in range(0, len(ids), size)]

@@ -1,0 +1,74 @@
+"""Normalising what people type: phone numbers, pinyin, and the stored search text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+from services.i18n import t
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{9,11}")
+_INTERNATIONAL = re.compile(r"\+\d{7,15}")
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width, stripped; ＡＢＣ１２３ → ABC123."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def normalize_phone(raw: str) -> str:
+    """Return the phone as stored (digits, or +digits abroad); raise ValueError with a message."""
+    text = fold(raw)
+    if not text:
+        return ""
+    compact = re.sub(r"[\s\-()（）.]", "", text)
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    elif compact.startswith("0086"):
+        compact = compact[4:]
+    if _MOBILE.fullmatch(compact) or _LANDLINE.fullmatch(compact):
+        return compact
+    if _INTERNATIONAL.fullmatch(compact):
+        return compact
+    raise ValueError(t("手机号“{raw}”格式不对：应为11位手机号（如 13800138000）或带区号的座机号", raw=raw))
+
+
+@lru_cache(maxsize=65536)
+def pinyin_of(name: str) -> tuple[str, str]:
+    """('zhangli', 'zl') for 张丽; letters and digits pass through lower-cased."""
+    if not name:
+        return "", ""
+    syllables = [s.lower() for s in lazy_pinyin(name, errors=lambda x: list(x)) if s.strip()]
+    full = "".join(syllables)
+    initials = "".join(s[0] for s in syllables if s[0].isalnum())
+    return full, initials
+
+
+def names_pinyin(names: Iterable[str]) -> tuple[str, str]:
+    full, initials = [], []
+    for name in names:
+        f, i = pinyin_of(name.strip())
+        if f:
+            full.append(f)
+            initials.append(i)
+    return " ".join(full), " ".join(initials)
+
+
+def search_text(*parts: str) -> str:
+    """The one lower-cased text that name / WeChat ID / phone / pinyin searches look in."""
+    return "\n".join(p.lower() for p in parts if p)
+
+
+def normalize_query(query: str) -> str:
+    """Lower-case; 'zhang li' → 'zhangli'; '138 0013-8000' → '13800138000'."""
+    text = fold(query).lower()
+    if re.fullmatch(r"[a-z\s]+", text):
+        return re.sub(r"\s+", "", text)
+    if re.fullmatch(r"[+\d\s\-()]+", text):
+        return re.sub(r"[^\d]", "", text)
+    return re.sub(r"\s+", " ", text)

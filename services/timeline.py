@@ -1,0 +1,227 @@
+"""A customer's timeline: notes (typed, pinnable), purchases and follow-ups.
+
+Every change here also refreshes the customer's stored totals (累计消费, 最近购买, 下次跟进, 阶段),
+which the list sorts and filters on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from models import Customer, FollowUp, Note, Purchase
+from models.timeline import NOTE_KINDS
+from services.errors import UserError, ValidationError
+from services.i18n import t
+from services.sqlutil import chunks
+from services.stages import stage_sql
+from services.text import fold
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    kind: str  # "note" | "purchase" | "follow_up"
+    id: int
+    when: datetime
+    title: str  # 身份 / 购买 ¥1,280 / 跟进 …
+    body: str
+    pinned: bool = False
+    done: bool = False
+    overdue: bool = False
+
+
+def parse_money(text: str) -> int:
+    """'￥1,280.50元' → 128050 fen; ValueError with a message otherwise."""
+    cleaned = re.sub(r"[￥¥,，元\s]", "", fold(text))
+    try:
+        value = Decimal(cleaned or "0")
+    except InvalidOperation:
+        raise ValueError(t("金额“{text}”不是数字", text=text)) from None
+    if value < 0:
+        raise ValueError(t("金额不能是负数"))
+    return int((value * 100).quantize(Decimal("1")))
+
+
+def money(cents: int) -> str:
+    return f"¥{cents / 100:,.2f}".replace(".00", "")
+
+
+# ---- notes -------------------------------------------------------------------------------------
+
+def save_note(session: Session, customer_id: int, kind: str, body: str, *, pinned: bool = False,
+              noted_at: datetime | None = None, note_id: int | None = None) -> int:
+    body = body.strip()
+    errors = {}
+    if not body:
+        errors["body"] = t("笔记内容不能为空")
+    if kind not in NOTE_KINDS:
+        errors["kind"] = t("笔记类型只能是：{kinds}", kinds="、".join(NOTE_KINDS))
+    if errors:
+        raise ValidationError(errors)
+    note = Note(customer_id=customer_id) if note_id is None else _get(session, Note, note_id)
+    note.kind, note.body, note.pinned = kind, body, pinned
+    note.noted_at = noted_at or note.noted_at or datetime.now().replace(microsecond=0)
+    session.add(note)
+    session.commit()
+    return note.id
+
+
+def set_note_pinned(session: Session, note_id: int, pinned: bool) -> None:
+    _get(session, Note, note_id).pinned = pinned
+    session.commit()
+
+
+def delete_note(session: Session, note_id: int) -> None:
+    session.delete(_get(session, Note, note_id))
+    session.commit()
+
+
+# ---- purchases ---------------------------------------------------------------------------------
+
+def save_purchase(session: Session, customer_id: int, purchased_on: date | None, product: str,
+                  quantity: int, amount: str, channel: str = "", note: str = "",
+                  purchase_id: int | None = None) -> int:
+    errors = {}
+    product = fold(product)
+    if not product:
+        errors["product"] = t("请填写买了什么")
+    if purchased_on is None:
+        errors["purchased_on"] = t("请填写购买日期")
+    elif purchased_on > date.today():
+        errors["purchased_on"] = t("购买日期不能晚于今天")
+    if quantity < 1:
+        errors["quantity"] = t("数量至少是1")
+    try:
+        cents = parse_money(amount)
+    except ValueError as exc:
+        errors["amount"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    record = Purchase(customer_id=customer_id) if purchase_id is None else _get(session, Purchase, purchase_id)
+    record.purchased_on, record.product, record.quantity = purchased_on, product, quantity  # type: ignore[assignment]
+    record.amount_cents, record.channel, record.note = cents, fold(channel), note.strip()
+    session.add(record)
+    session.flush()
+    refresh_aggregates(session, [customer_id])
+    session.commit()
+    return record.id
+
+
+def delete_purchase(session: Session, purchase_id: int) -> None:
+    record = _get(session, Purchase, purchase_id)
+    customer_id = record.customer_id
+    session.delete(record)
+    session.flush()
+    refresh_aggregates(session, [customer_id])
+    session.commit()
+
+
+# ---- follow-ups --------------------------------------------------------------------------------
+
+def save_follow_up(session: Session, customer_id: int, due_on: date | None, reason: str,
+                   follow_up_id: int | None = None) -> int:
+    if due_on is None:
+        raise ValidationError({"due_on": t("请选择跟进日期")})
+    reason = fold(reason) or t("跟进")
+    record = FollowUp(customer_id=customer_id) if follow_up_id is None else _get(session, FollowUp, follow_up_id)
+    record.due_on, record.reason = due_on, reason
+    session.add(record)
+    session.flush()
+    refresh_aggregates(session, [customer_id])
+    session.commit()
+    return record.id
+
+
+def complete_follow_up(session: Session, follow_up_id: int, result: str,
+                       next_due_on: date | None = None, next_reason: str = "") -> None:
+    """Mark a follow-up done with its result; optionally plan the next one."""
+    record = _get(session, FollowUp, follow_up_id)
+    record.done_at = datetime.now().replace(microsecond=0)
+    record.result = result.strip()
+    if next_due_on is not None:
+        session.add(FollowUp(customer_id=record.customer_id, due_on=next_due_on,
+                             reason=fold(next_reason) or record.reason))
+    session.flush()
+    refresh_aggregates(session, [record.customer_id])
+    session.commit()
+
+
+def delete_follow_up(session: Session, follow_up_id: int) -> None:
+    record = _get(session, FollowUp, follow_up_id)
+    customer_id = record.customer_id
+    session.delete(record)
+    session.flush()
+    refresh_aggregates(session, [customer_id])
+    session.commit()
+
+
+# ---- the timeline ------------------------------------------------------------------------------
+
+def timeline(session: Session, customer_id: int, today: date | None = None) -> list[TimelineItem]:
+    """Pinned notes first, then everything newest first."""
+    today = today or date.today()
+    items: list[TimelineItem] = []
+    for note in session.scalars(select(Note).where(Note.customer_id == customer_id)):
+        items.append(TimelineItem("note", note.id, note.noted_at, note.kind, note.body, pinned=note.pinned))
+    for p in session.scalars(select(Purchase).where(Purchase.customer_id == customer_id)):
+        detail = "  ".join(x for x in (f"×{p.quantity}" if p.quantity != 1 else "", p.channel, p.note) if x)
+        items.append(TimelineItem("purchase", p.id, datetime.combine(p.purchased_on, datetime.min.time()),
+                                  f"{t('购买')} {money(p.amount_cents)}", f"{p.product}  {detail}".strip()))
+    for f in session.scalars(select(FollowUp).where(FollowUp.customer_id == customer_id)):
+        body = f.reason + (f"\n{t('结果')}：{f.result}" if f.result else "")
+        items.append(TimelineItem("follow_up", f.id, datetime.combine(f.due_on, datetime.min.time()),
+                                  t("跟进"), body, done=f.done_at is not None,
+                                  overdue=f.done_at is None and f.due_on < today))
+    items.sort(key=lambda item: (not item.pinned, -item.when.timestamp(), -item.id))
+    return items
+
+
+def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
+                       today: date | None = None) -> None:
+    """Recompute 累计消费, purchase counts and dates, 下次跟进 and 阶段 (all customers when None)."""
+    today = today or date.today()
+    p = Purchase.__table__.alias("p")
+    f = FollowUp.__table__.alias("f")
+    total = select(func.coalesce(func.sum(p.c.amount_cents), 0)).where(p.c.customer_id == Customer.id)
+    count = select(func.count()).where(p.c.customer_id == Customer.id)
+    first = select(func.min(p.c.purchased_on)).where(p.c.customer_id == Customer.id)
+    last = select(func.max(p.c.purchased_on)).where(p.c.customer_id == Customer.id)
+    next_due = select(func.min(f.c.due_on)).where(f.c.customer_id == Customer.id, f.c.done_at.is_(None))
+    values = {
+        "total_spent_cents": total.scalar_subquery(),
+        "purchase_count": count.scalar_subquery(),
+        "first_purchase_on": first.scalar_subquery(),
+        "last_purchase_on": last.scalar_subquery(),
+        "next_follow_up_on": next_due.scalar_subquery(),
+    }
+    for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
+        statement = update(Customer).values(values)
+        if chunk is not None:
+            statement = statement.where(Customer.id.in_(chunk))
+        session.execute(statement)
+    refresh_stages(session, customer_ids, today)
+
+
+def refresh_stages(session: Session, customer_ids: list[int] | None, today: date) -> None:
+    stage = stage_sql(Customer.purchase_count, Customer.total_spent_cents,
+                      Customer.first_purchase_on, Customer.last_purchase_on, today)
+    for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
+        statement = update(Customer).values(stage=stage)
+        if chunk is not None:
+            statement = statement.where(Customer.id.in_(chunk))
+        session.execute(statement)
+
+
+def _get(session: Session, model: type[T], record_id: int) -> T:
+    record = session.get(model, record_id)
+    if record is None:
+        raise UserError(t("这条记录已被删除"))
+    return record
