@@ -1,0 +1,101 @@
+"""KeBen entry point: parse the command line, open the store, start the GUI or run a command.
+
+Exit codes: 0 done, 2 bad input or usage (one clear line on stderr), 1 a bug (one line on
+stderr, the traceback in the log file in the data folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+
+from services.errors import UserError
+from services.paths import DataDir
+
+log = logging.getLogger("keben")
+
+
+class UsageError(UserError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Accepted before or after the command name; the sub-parser must not reset the top's value.
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--data-dir", metavar="DIR", default=default, help="数据文件夹（默认：系统的用户数据目录）")
+    parser.add_argument("--database-url", metavar="URL", default=default, help="SQLAlchemy 数据库地址，如 postgresql+psycopg://…")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="keben", description="客本 KeBen — 微信私域客户本")
+    _global_options(parser, top=True)
+    parser.add_argument("--smoke", action="store_true", help="离屏启动界面，打开每个页面后退出")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help="填入演示数据")
+    _global_options(demo, top=False)
+    demo.add_argument("--customers", type=int, default=2000, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.add_argument("--notes-per-customer", type=float, default=None, metavar="K", help=argparse.SUPPRESS)
+
+    find = commands.add_parser("find", help="查找客户")
+    _global_options(find, top=False)
+    find.add_argument("query", nargs="?", default="")
+    find.add_argument("--tag", action="append", default=[], metavar="T", help="必须有这个标签（可重复）")
+    find.add_argument("--any-tag", action="append", default=[], metavar="T", help="有其中任一标签")
+    find.add_argument("--not-tag", action="append", default=[], metavar="T", help="没有这个标签")
+    find.add_argument("--limit", type=int, default=20, metavar="N")
+    find.add_argument("--json", action="store_true")
+
+    shot = commands.add_parser("screenshot", help="把每个页面截图到文件夹")
+    _global_options(shot, top=False)
+    shot.add_argument("--out", required=True, metavar="DIR")
+    shot.add_argument("--size", default="1440x900", metavar="WxH")
+    shot.add_argument("--theme", choices=("light", "dark"), default=None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    data_dir = DataDir.at(args.data_dir)
+    runners: dict[str | None, Callable[[argparse.Namespace, DataDir], int]] = {
+        None: _run_gui, "demo": _run_command, "find": _run_command, "screenshot": _run_gui,
+    }
+    try:
+        return runners[args.command](args, data_dir)
+    except UserError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: one line for the user, the traceback in the log
+        log.exception("unexpected error")
+        print(f"客本出错了：{type(exc).__name__}: {exc}（详情见 {data_dir.log_file}）", file=sys.stderr)
+        return 1
+
+
+def _run_command(args: argparse.Namespace, data_dir: DataDir) -> int:
+    from services import cli
+
+    return cli.run(args, data_dir)
+
+
+def _run_gui(args: argparse.Namespace, data_dir: DataDir) -> int:
+    from ui.app import run_app
+
+    return run_app(args, data_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

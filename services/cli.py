@@ -1,0 +1,82 @@
+"""The headless commands behind `python main.py COMMAND`: the same services the GUI uses."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.customer_query import CustomerFilter, find
+from services.errors import UserError
+from services.i18n import t
+from services.paths import DataDir
+from services.store import open_store
+from services.tags import tag_by_name
+
+WRITING = {"demo"}
+
+
+def run(args: argparse.Namespace, data_dir: DataDir) -> int:
+    store = open_store(data_dir, args.database_url, exclusive=args.command in WRITING)
+    try:
+        with store.db.session() as session:
+            handler = COMMANDS[args.command]
+            return handler(session, args)
+    finally:
+        store.close()
+
+
+def emit(args: argparse.Namespace, payload: dict[str, Any], lines: list[str]) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(payload, ensure_ascii=False, default=str))
+    else:
+        print("\n".join(lines))
+
+
+def _tag_ids(session: Session, names: list[str]) -> list[int]:
+    ids = []
+    for name in names:
+        tag = tag_by_name(session, name)
+        if tag is None:
+            raise UserError(t("没有叫“{name}”的标签", name=name))
+        ids.append(tag.id)
+    return ids
+
+
+def cmd_find(session: Session, args: argparse.Namespace) -> int:
+    if args.limit < 0:
+        raise UserError(t("--limit 不能是负数"))
+    flt = CustomerFilter(text=args.query, tags_all=_tag_ids(session, args.tag),
+                         tags_any=_tag_ids(session, args.any_tag), tags_none=_tag_ids(session, args.not_tag))
+    started = time.perf_counter()
+    total, results = find(session, flt, limit=args.limit)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    lines = [t("找到 {total} 位客户（{ms:.1f} 毫秒）", total=total, ms=elapsed_ms)]
+    lines += [f"{r.id}\t{r.name}\t{r.wechat_id}\t{r.phone}\t{'、'.join(r.tags)}" for r in results]
+    emit(args, {"elapsed_ms": round(elapsed_ms, 3), "total": total,
+                "results": [{"id": r.id, "name": r.name, "wechat_id": r.wechat_id, "phone": r.phone,
+                             "tags": r.tags} for r in results]}, lines)
+    return 0
+
+
+def cmd_demo(session: Session, args: argparse.Namespace) -> int:
+    from services.demo import DemoOptions, fill_demo
+
+    if args.customers < 0:
+        raise UserError(t("--customers 不能是负数"))
+    started = time.perf_counter()
+    counts = fill_demo(session, DemoOptions(customers=args.customers, seed=args.seed,
+                                            notes_per_customer=args.notes_per_customer),
+                       progress=lambda done, total: print(f"\r{done}/{total}", end="", file=sys.stderr))
+    print(file=sys.stderr)
+    seconds = time.perf_counter() - started
+    emit(args, {**counts, "seconds": round(seconds, 2)},
+         [t("演示数据已生成（{s:.1f} 秒）：", s=seconds)] + [f"  {k}: {v}" for k, v in counts.items()])
+    return 0
+
+
+COMMANDS = {"find": cmd_find, "demo": cmd_demo}

@@ -1,0 +1,63 @@
+"""Shared fixtures: every test runs with a temporary home and data folder, Qt offscreen.
+
+`data_dir`, `store` and `session` give a migrated store in a temp folder; UI tests add pytest-qt's
+`qtbot` on top.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+
+import logging  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from services.paths import DataDir  # noqa: E402
+from services.store import Store, open_store  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _temp_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No test may read or write the real home folder (settings, data, caches)."""
+    home = tmp_path / "home"
+    for name, path in (("HOME", home), ("XDG_DATA_HOME", home / ".local" / "share"),
+                       ("XDG_CONFIG_HOME", home / ".config"), ("XDG_CACHE_HOME", home / ".cache")):
+        path.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(name, str(path))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def _close_log_handlers() -> Iterator[None]:
+    """Each store logs into its own data folder: drop the handlers a test's store added."""
+    logger = logging.getLogger("keben")
+    before = list(logger.handlers)
+    yield
+    for handler in [h for h in logger.handlers if h not in before]:
+        logger.removeHandler(handler)
+        handler.close()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> DataDir:
+    return DataDir.at(tmp_path / "data")
+
+
+@pytest.fixture
+def store(data_dir: DataDir) -> Iterator[Store]:
+    opened = open_store(data_dir)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def session(store: Store) -> Iterator[Session]:
+    with store.db.session() as db_session:
+        yield db_session

@@ -1,0 +1,29 @@
+"""Helpers for the service tests: small hand-built customers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from services.customer_query import CustomerFilter, customer_ids
+from services.customers import CustomerInput, create_customer
+
+AddCustomer = Callable[..., int]
+
+
+@pytest.fixture
+def add_customer(session: Session) -> AddCustomer:
+    """add_customer("张丽", phone="13800138000", tag_ids=[…]) → the new customer's id."""
+
+    def add(remark_name: str, tag_ids: list[int] | None = None, **fields: Any) -> int:
+        return create_customer(session, CustomerInput(remark_name=remark_name, **fields), tag_ids).id
+
+    return add
+
+
+def search(session: Session, text: str) -> list[int]:
+    """The ids the customer list shows for a search box text."""
+    return sorted(customer_ids(session, CustomerFilter(text=text)))

@@ -1,0 +1,112 @@
+"""Starting the GUI: QApplication, theme, the store (with its lock), the main window.
+
+Also the offscreen modes: `--smoke` (visit every page, exit 0/1) and `screenshot` (render every
+page to PNG files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from services.errors import StoreLockedError, UserError
+from services.paths import DataDir
+from services.preferences import Preferences
+from services.store import Store, open_store
+from ui.context import AppContext
+from ui.errors import set_log_path
+from ui.i18n import tr
+from ui.state import UiState
+from ui.theme import apply_theme
+
+log = logging.getLogger("keben")
+_qt_problems: list[str] = []
+
+
+def _qt_messages(kind: QtMsgType, _context: object, message: str) -> None:
+    if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+        _qt_problems.append(message)
+        log.warning("Qt: %s", message)
+
+
+def run_app(args: argparse.Namespace, data_dir: DataDir) -> int:
+    offscreen = bool(args.smoke) or args.command == "screenshot"
+    if offscreen:
+        import os
+
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    qInstallMessageHandler(_qt_messages)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("KeBen")
+    app.setApplicationDisplayName(tr("客本"))
+    try:
+        store = open_store(data_dir, args.database_url, exclusive=True)
+    except UserError as exc:
+        if offscreen:
+            raise
+        QMessageBox.warning(None, tr("客本"), exc.message)
+        return 2 if isinstance(exc, StoreLockedError) else 1
+    try:
+        return _run_with_store(app, args, store)
+    finally:
+        store.close()
+
+
+def _run_with_store(app: QApplication, args: argparse.Namespace, store: Store) -> int:
+    from ui.main_window import MainWindow
+
+    set_log_path(str(store.data_dir.log_file))
+    preferences = Preferences.load(store.data_dir.preferences)
+    theme = getattr(args, "theme", None) or preferences.theme
+    apply_theme(app, theme)
+    ctx = AppContext(store, preferences, UiState(store.data_dir.ui_state))
+    window = MainWindow(ctx)
+    if args.smoke:
+        return smoke(app, window)
+    if args.command == "screenshot":
+        return screenshot(app, window, Path(args.out), args.size)
+    window.show()
+    return app.exec()
+
+
+def smoke(app: QApplication, window: object) -> int:
+    from ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.show()
+    for key in window.page_keys():
+        window.show_page(key)
+        app.processEvents()
+    window.close()
+    if _qt_problems:
+        print(f"Qt warnings: {_qt_problems[:3]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def screenshot(app: QApplication, window: object, out: Path, size: str) -> int:
+    from ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    try:
+        width, height = (int(v) for v in size.lower().split("x"))
+    except ValueError:
+        raise UserError(tr("--size 应写成 宽x高，如 1440x900")) from None
+    out.mkdir(parents=True, exist_ok=True)
+    window.resize(width, height)
+    window.show()
+    for key in window.page_keys():
+        window.show_page(key)
+        for _ in range(3):
+            app.processEvents()
+        path = out / f"{key}.png"
+        window.grab().save(str(path))
+        print(path)
+    window.close()
+    return 0

@@ -1,0 +1,1 @@
+"""客户: the customer list, its filters and the detail pane."""

@@ -1,0 +1,40 @@
+"""Showing errors: a user's mistake gets its clear message; a bug gets an apology and the log path."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from services.errors import UserError
+from ui.i18n import tr
+
+log = logging.getLogger("keben")
+_log_path = ""
+
+
+def set_log_path(path: str) -> None:
+    global _log_path
+    _log_path = path
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
+    """Never a traceback in a dialog."""
+    if isinstance(exc, UserError):
+        QMessageBox.warning(parent, title or tr("无法完成"), exc.message)
+        return
+    log.error("unexpected error", exc_info=exc)
+    QMessageBox.critical(
+        parent, tr("出错了"),
+        tr("抱歉，客本遇到了一个意外错误，这次操作没有完成。\n\n详细信息已记录在：\n{path}", path=_log_path),
+    )
+
+
+def confirm(parent: QWidget | None, title: str, text: str, ok: str | None = None) -> bool:
+    """Ask before anything destructive; the safe answer is the default."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    yes = box.addButton(ok or tr("确定"), QMessageBox.ButtonRole.DestructiveRole)
+    no = box.addButton(tr("取消"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no)
+    box.exec()
+    return box.clickedButton() is yes

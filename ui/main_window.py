@@ -1,0 +1,157 @@
+"""The main window: navigation on the left, pages in the middle, global search (Ctrl+K), status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from ui.context import AppContext
+from ui.i18n import tr
+
+
+def _pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
+    from ui.customers.page import CustomersPage
+    from ui.settings.page import SettingsPage
+    from ui.today import TodayPage
+    from ui.trash import TrashPage
+
+    return [
+        ("today", tr("今天"), TodayPage),
+        ("customers", tr("客户"), CustomersPage),
+        ("trash", tr("回收站"), TrashPage),
+        ("settings", tr("设置"), SettingsPage),
+    ]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(tr("客本 KeBen"))
+        self.setMinimumSize(QSize(960, 600))
+        self._factories: dict[str, Callable[[AppContext], QWidget]] = {}
+        self._pages: dict[str, QWidget] = {}
+        self._keys: list[str] = []
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(132)
+        self.stack = QStackedWidget()
+        for index, (key, title, factory) in enumerate(_pages()):
+            self._keys.append(key)
+            self._factories[key] = factory
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{title}  (Ctrl+{index + 1})")
+            self.navigation.addItem(item)
+            self.stack.addWidget(QWidget())  # placeholder until first shown
+            shortcut = QAction(self)
+            shortcut.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            shortcut.triggered.connect(lambda _=False, k=key: self.show_page(k))
+            self.addAction(shortcut)
+        self.navigation.currentRowChanged.connect(lambda row: self.show_page(self._keys[row]))
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self._build_toolbar()
+        self._build_status_bar()
+        ctx.open_customer.connect(self._open_customer)
+
+        if not ctx.ui_state.restore_geometry("main", self):
+            self.resize(1280, 820)
+        self.show_page("today")
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar(tr("搜索"))
+        toolbar.setMovable(False)
+        toolbar.setObjectName("mainToolbar")
+        title = QLabel("  " + tr("客本") + "  ")
+        title.setObjectName("pageTitle")
+        toolbar.addWidget(title)
+        self.search = QLineEdit()
+        self.search.setObjectName("globalSearch")
+        self.search.setPlaceholderText(tr("搜索客户：姓名、备注名、微信号、手机、拼音（zl）、笔记…  Ctrl+K"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(560)
+        toolbar.addWidget(self.search)
+        self.addToolBar(toolbar)
+        focus = QAction(self)
+        focus.setShortcut(QKeySequence("Ctrl+K"))
+        focus.triggered.connect(self._focus_search)
+        self.addAction(focus)
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self._run_global_search)
+        self.search.textEdited.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._run_global_search)
+
+    def _build_status_bar(self) -> None:
+        where = self.ctx.store.db.url if not self.ctx.store.db.is_sqlite else str(self.ctx.store.data_dir.root)
+        self.data_label = QLabel(tr("数据文件夹：{path}", path=where))
+        self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addPermanentWidget(self.data_label)
+
+    def page_keys(self) -> list[str]:
+        return list(self._keys)
+
+    def page(self, key: str) -> QWidget:
+        """The page widget, created the first time it is needed."""
+        if key not in self._pages:
+            index = self._keys.index(key)
+            widget = self._factories[key](self.ctx)
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._pages[key] = widget
+        return self._pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        widget = self.page(key)
+        index = self._keys.index(key)
+        self.stack.setCurrentIndex(index)
+        if self.navigation.currentRow() != index:
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(index)
+            self.navigation.blockSignals(False)
+        activate = getattr(widget, "activate", None)
+        if callable(activate):
+            activate()
+        return widget
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _run_global_search(self) -> None:
+        page = self.show_page("customers")
+        page.set_search_text(self.search.text())  # type: ignore[attr-defined]
+
+    def _open_customer(self, customer_id: int) -> None:
+        page = self.show_page("customers")
+        page.select_customer(customer_id)  # type: ignore[attr-defined]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ctx.ui_state.save_geometry("main", self)
+        for widget in self._pages.values():
+            save = getattr(widget, "save_state", None)
+            if callable(save):
+                save()
+        self.ctx.ui_state.sync()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""设置: WeChat accounts, tag groups, custom fields, appearance."""

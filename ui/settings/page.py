@@ -1,0 +1,13 @@
+"""PLACEHOLDER — being written (settings page)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ui.context import AppContext
+
+
+class SettingsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        QVBoxLayout(self).addWidget(QLabel("设置"))
