@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="keben", description="客本 KeBen — 微信私域客户本")
     _global_options(parser, top=True)
     parser.add_argument("--smoke", action="store_true", help="离屏启动界面，打开每个页面后退出")
+    parser.add_argument("--bench-start", metavar="PAGE", default=None, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     demo = commands.add_parser("demo", help="填入演示数据")

@@ -23,10 +23,10 @@ class AccountInfo:
 
 
 def list_accounts(session: Session) -> list[AccountInfo]:
-    counts = dict(session.execute(  # type: ignore[arg-type]
+    counts: dict[int | None, int] = {account: n for account, n in session.execute(
         select(Customer.wechat_account_id, func.count()).where(Customer.deleted_at.is_(None))
         .group_by(Customer.wechat_account_id)
-    ).all())
+    )}
     return [AccountInfo(a.id, a.name, a.wechat_id, a.note, counts.get(a.id, 0))
             for a in session.scalars(select(WechatAccount).order_by(WechatAccount.sort, WechatAccount.id))]
 

@@ -70,7 +70,18 @@ def _fts_phrase(query: str) -> str:
     return '"' + query.replace('"', '""') + '"'
 
 
-def text_condition(session: Session, query: str) -> ColumnElement[bool] | None:
+def is_short(query: str) -> bool:
+    """Queries the trigram index cannot serve (most Chinese names are two characters)."""
+    return 0 < len(normalize_query(query)) < FTS_MIN
+
+
+def text_condition(session: Session, query: str, *, notes: bool = True) -> ColumnElement[bool] | None:
+    """Customers whose names, WeChat ID, phone, pinyin, custom text — or notes — contain `query`.
+
+    3+ characters use the FTS5 trigram indexes. Shorter queries scan: the customer side scans a
+    narrow covering index (fast); the notes side scans every note, so the list can first show the
+    customer-side matches (`notes=False`) and add the note matches when that finishes.
+    """
     q = normalize_query(query)
     if not q:
         return None
@@ -78,17 +89,19 @@ def text_condition(session: Session, query: str) -> ColumnElement[bool] | None:
     if sqlite and len(q) >= FTS_MIN:
         phrase = _fts_phrase(q)
         in_customer = Customer.id.in_(
-            select(text("rowid")).select_from(text("customer_fts")).where(text("customer_fts MATCH :q"))
+            select(text("rowid")).select_from(text("customer_fts")).where(text("customer_fts MATCH :customer_q").bindparams(customer_q=phrase))
         )
         in_notes = Customer.id.in_(
             select(Note.customer_id).where(Note.id.in_(
-                select(text("rowid")).select_from(text("note_fts")).where(text("note_fts MATCH :q"))
+                select(text("rowid")).select_from(text("note_fts")).where(text("note_fts MATCH :note_q").bindparams(note_q=phrase))
             ))
         )
-        return or_(in_customer, in_notes).params(q=phrase)
-    # Short queries (most Chinese names are two characters) and other databases: a plain scan
-    # of the stored search text, which is one narrow column.
-    return func.instr(Customer.search_text, q) > 0 if sqlite else Customer.search_text.contains(q)
+        return or_(in_customer, in_notes)
+    contains: Any = (lambda column: func.instr(column, q) > 0) if sqlite else (lambda column: column.contains(q))
+    condition = contains(Customer.search_text)
+    if notes and len(q) >= 2:
+        condition = or_(condition, Customer.id.in_(select(Note.customer_id).where(contains(Note.body))))
+    return condition  # type: ignore[no-any-return]
 
 
 def _tag_conditions(flt: CustomerFilter) -> list[ColumnElement[bool]]:
@@ -115,11 +128,14 @@ def _field_condition(cond: FieldCondition) -> ColumnElement[bool]:
     return filled if cond.op == "filled" else not_(filled)
 
 
-def filtered(session: Session, flt: CustomerFilter, columns: Any = None) -> Select[Any]:
+def filtered(session: Session, flt: CustomerFilter, columns: Any = None, *, notes: bool = True) -> Select[Any]:
     statement = select(*(columns if columns is not None else [Customer.id])).where(Customer.deleted_at.is_(None))
-    condition = text_condition(session, flt.text)
+    condition = text_condition(session, flt.text, notes=notes)
     if condition is not None:
         statement = statement.where(condition)
+        if is_short(flt.text) and session.get_bind().dialect.name == "sqlite":
+            # Keep SQLite on the narrow index (it would otherwise walk the sort index row by row).
+            statement = statement.with_hint(Customer, "INDEXED BY ix_customer_search", "sqlite")
     for tag_condition in _tag_conditions(flt):
         statement = statement.where(tag_condition)
     for cond in flt.fields:
@@ -132,15 +148,24 @@ def filtered(session: Session, flt: CustomerFilter, columns: Any = None) -> Sele
 
 
 def customer_ids(session: Session, flt: CustomerFilter, sort: str = "added_on",
-                 descending: bool = True, limit: int | None = None) -> list[int]:
-    """The ids of the matching live customers, in display order."""
+                 descending: bool = True, limit: int | None = None, *, notes: bool = True) -> list[int]:
+    """The ids of the matching live customers, in display order (`notes`: see text_condition)."""
     key = SORT_KEYS.get(sort, Customer.added_on)
     order = [key.desc(), Customer.id.desc()] if descending else [key.asc(), Customer.id.asc()]
-    order.insert(0, key.is_(None))  # empty values last, whichever way
-    statement = filtered(session, flt).order_by(*order)
+    order.insert(0, _is_empty(key))  # empty values last, whichever way
+    statement = filtered(session, flt, notes=notes).order_by(*order)
     if limit is not None:
         statement = statement.limit(limit)
     return list(session.scalars(statement))
+
+
+def _is_empty(key: Any) -> ColumnElement[bool]:
+    """NULL dates, "" texts and ¥0 totals count as empty."""
+    if key is Customer.total_spent_cents:
+        return key == 0
+    if key.type.python_type is str:
+        return or_(key.is_(None), key == "")
+    return key.is_(None)  # type: ignore[no-any-return]
 
 
 def count(session: Session, flt: CustomerFilter) -> int:

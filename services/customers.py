@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import Customer, CustomerTag, CustomFieldValue, FollowUp, WechatAccount
@@ -59,7 +59,9 @@ def validate(session: Session, data: CustomerInput, customer_id: int | None = No
     errors: dict[str, str] = {}
     text_fields = ("remark_name", "real_name", "wechat_id", "nickname", "city", "address",
                    "occupation", "source", "member_level")
-    clean = replace(data, **{name: fold(getattr(data, name)) for name in text_fields})
+    clean = replace(data)
+    for name in text_fields:
+        setattr(clean, name, fold(getattr(data, name)))
     if not clean.remark_name:
         errors["remark_name"] = t("备注名不能为空")
     elif len(clean.remark_name) > 100:
@@ -191,10 +193,10 @@ def restore_customers(session: Session, customer_ids: list[int]) -> int:
 
 def purge_customers(session: Session, customer_ids: list[int] | None = None) -> int:
     """Delete for good from the trash (all of it when `customer_ids` is None)."""
-    condition = Customer.deleted_at.is_not(None)
+    statement = delete(Customer).where(Customer.deleted_at.is_not(None))
     if customer_ids is not None:
-        condition = condition & Customer.id.in_(customer_ids)
-    result = session.execute(delete(Customer).where(condition))
+        statement = statement.where(Customer.id.in_(customer_ids))
+    result = session.execute(statement)
     session.commit()
     return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -214,7 +216,8 @@ def list_trash(session: Session) -> list[TrashedCustomer]:
                Customer.deleted_at)
         .where(Customer.deleted_at.is_not(None)).order_by(Customer.deleted_at.desc())
     ).all()
-    return [TrashedCustomer(*row) for row in rows]
+    return [TrashedCustomer(cid, name, wid, phone, deleted_at or datetime.min)
+            for cid, name, wid, phone, deleted_at in rows]
 
 
 # ---- bulk actions --------------------------------------------------------------------------------
@@ -225,7 +228,7 @@ def bulk_set_follow_up(session: Session, customer_ids: list[int], due_on: date, 
 
     reason = fold(reason) or t("跟进")
     session.execute(
-        FollowUp.__table__.insert(),
+        insert(FollowUp),
         [{"customer_id": cid, "due_on": due_on, "reason": reason} for cid in customer_ids],
     )
     refresh_aggregates(session, customer_ids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 log = logging.getLogger("keben")
@@ -28,12 +28,15 @@ class Preferences:
         except (OSError, ValueError) as exc:
             log.warning("preferences unreadable, using defaults: %s", exc)
             return cls()
-        known = {f.name for f in fields(cls)}
-        prefs = cls(**{k: v for k, v in data.items() if k in known})
-        if prefs.theme not in THEMES:
-            prefs.theme = "light"
-        if prefs.language not in LANGUAGES:
-            prefs.language = "zh_CN"
+        if not isinstance(data, dict):
+            log.warning("preferences file is not an object, using defaults")
+            return cls()
+        prefs = cls()
+        theme, language = data.get("theme"), data.get("language")
+        if isinstance(theme, str) and theme in THEMES:
+            prefs.theme = theme
+        if isinstance(language, str) and language in LANGUAGES:
+            prefs.language = language
         return prefs
 
     def save(self, path: Path) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 
-def insert_ignore(session: Session, table: Table, rows: list[dict[str, Any]], chunk: int = 5000) -> None:
+def insert_ignore(session: Session, table: Any, rows: list[dict[str, Any]], chunk: int = 5000) -> None:
     """INSERT … ON CONFLICT DO NOTHING, in chunks."""
     if not rows:
         return

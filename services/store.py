@@ -6,7 +6,7 @@ import logging
 import logging.handlers
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 
 from models.db import Database, migrate, sqlite_url
 from services.errors import UserError
@@ -60,7 +60,7 @@ def open_store(
     try:
         db = Database(database_url or sqlite_url(data_dir.database))
         migrate(db)
-    except OperationalError as exc:
+    except DatabaseError as exc:  # locked, unreadable, not a database at all
         if lock:
             lock.release()
         log.warning("cannot open database: %s", exc.orig)

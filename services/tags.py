@@ -43,11 +43,11 @@ def tag_tree(session: Session, with_counts: bool = True) -> list[GroupInfo]:
     if with_counts:
         from models import Customer
 
-        counts = dict(session.execute(  # type: ignore[arg-type]
+        counts = {tag_id: n for tag_id, n in session.execute(
             select(CustomerTag.tag_id, func.count())
             .join(Customer, Customer.id == CustomerTag.customer_id)
             .where(Customer.deleted_at.is_(None)).group_by(CustomerTag.tag_id)
-        ).all())
+        )}
     groups = session.scalars(select(TagGroup).order_by(TagGroup.sort, TagGroup.id)).all()
     return [
         GroupInfo(g.id, g.name, g.multi, g.color, tuple(
@@ -84,7 +84,7 @@ def save_group(session: Session, name: str, multi: bool = True, color: str = "",
         group = TagGroup(name=name, multi=multi, color=color or GROUP_COLORS[count % len(GROUP_COLORS)], sort=count)
         session.add(group)
     else:
-        group = session.get(TagGroup, group_id) or _gone()
+        group = session.get(TagGroup, group_id) or _gone_group()
         if group.multi and not multi:
             _refuse_if_multiple(session, group)
         group.name, group.multi = name, multi
@@ -159,7 +159,7 @@ def add_tag(session: Session, customer_ids: list[int], tag_id: int, *, commit: b
         for chunk in _chunks(customer_ids):
             session.execute(delete(CustomerTag).where(CustomerTag.customer_id.in_(chunk),
                                                       CustomerTag.tag_id.in_(siblings)))
-    insert_ignore(session, CustomerTag.__table__, [{"customer_id": cid, "tag_id": tag_id} for cid in customer_ids])
+    insert_ignore(session, CustomerTag, [{"customer_id": cid, "tag_id": tag_id} for cid in customer_ids])
     if commit:
         session.commit()
     return len(customer_ids)
@@ -187,6 +187,10 @@ def set_customer_tags(session: Session, customer_id: int, tag_ids: list[int]) ->
     session.execute(delete(CustomerTag).where(CustomerTag.customer_id == customer_id))
     session.add_all(CustomerTag(customer_id=customer_id, tag_id=tag.id) for tag in tags)
     session.commit()
+
+
+def _gone_group() -> TagGroup:
+    raise UserError(t("这个标签组已被删除"))
 
 
 def _gone() -> Tag:

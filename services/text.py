@@ -6,8 +6,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 from services.i18n import t
 
@@ -38,12 +39,17 @@ def normalize_phone(raw: str) -> str:
     raise ValueError(t("手机号“{raw}”格式不对：应为11位手机号（如 13800138000）或带区号的座机号", raw=raw))
 
 
+def _split_other(text: str) -> Any:
+    """Letters, digits and symbols pass through one character at a time."""
+    return list(text)
+
+
 @lru_cache(maxsize=65536)
 def pinyin_of(name: str) -> tuple[str, str]:
     """('zhangli', 'zl') for 张丽; letters and digits pass through lower-cased."""
     if not name:
         return "", ""
-    syllables = [s.lower() for s in lazy_pinyin(name, errors=lambda x: list(x)) if s.strip()]
+    syllables = [s.lower() for s in lazy_pinyin(name, errors=_split_other) if s.strip()]
     full = "".join(syllables)
     initials = "".join(s[0] for s in syllables if s[0].isalnum())
     return full, initials

@@ -24,6 +24,7 @@ from services.stages import stage_sql
 from services.text import fold
 
 T = TypeVar("T")
+MAX_AMOUNT = Decimal(100_000_000)
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,13 @@ def parse_money(text: str) -> int:
     try:
         value = Decimal(cleaned or "0")
     except InvalidOperation:
-        raise ValueError(t("金额“{text}”不是数字", text=text)) from None
+        value = Decimal("NaN")
+    if not value.is_finite() or not re.fullmatch(r"[-+]?\d*\.?\d*", cleaned):
+        raise ValueError(t("金额“{text}”不是数字", text=text))
     if value < 0:
         raise ValueError(t("金额不能是负数"))
+    if value > MAX_AMOUNT:
+        raise ValueError(t("金额“{text}”太大了（最多一亿元）", text=text))
     return int((value * 100).quantize(Decimal("1")))
 
 

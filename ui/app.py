@@ -29,13 +29,15 @@ _qt_problems: list[str] = []
 
 
 def _qt_messages(kind: QtMsgType, _context: object, message: str) -> None:
+    if "propagateSizeHints" in message:  # offscreen platform only: it cannot size native windows
+        return
     if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
         _qt_problems.append(message)
         log.warning("Qt: %s", message)
 
 
 def run_app(args: argparse.Namespace, data_dir: DataDir) -> int:
-    offscreen = bool(args.smoke) or args.command == "screenshot"
+    offscreen = bool(args.smoke) or bool(args.bench_start) or args.command == "screenshot"
     if offscreen:
         import os
 
@@ -71,7 +73,31 @@ def _run_with_store(app: QApplication, args: argparse.Namespace, store: Store) -
         return smoke(app, window)
     if args.command == "screenshot":
         return screenshot(app, window, Path(args.out), args.size)
+    if args.bench_start:
+        return bench_start(app, window, args.bench_start)
     window.show()
+    return app.exec()
+
+
+def bench_start(app: QApplication, window: object, page: str) -> int:
+    """For `make bench`: show the window on `page`, paint it, print the memory used, and quit."""
+    import json
+    import resource
+
+    from PySide6.QtCore import QTimer
+
+    from ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.show_page(page)
+    window.show()
+
+    def report() -> None:
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"page": page, "max_rss_mb": round(rss_mb, 1)}))
+        app.quit()
+
+    QTimer.singleShot(0, report)
     return app.exec()
 
 

@@ -21,12 +21,16 @@ class AppContext(QObject):
         tags_changed: tag groups or tags were edited.
         settings_changed: accounts, custom fields or preferences were edited.
         open_customer: a page asks the customer page to show this customer.
+        new_customer_requested: a page asks the customer page to start a new customer.
+        status_message: a short message for the status bar.
     """
 
     customers_changed = Signal(list)
     tags_changed = Signal()
     settings_changed = Signal()
     open_customer = Signal(int)
+    new_customer_requested = Signal()
+    status_message = Signal(str)
 
     def __init__(self, store: Store, preferences: Preferences, ui_state: UiState) -> None:
         super().__init__()

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         ctx.open_customer.connect(self._open_customer)
+        ctx.new_customer_requested.connect(lambda: self.show_page("customers").new_customer())  # type: ignore[attr-defined]
 
         if not ctx.ui_state.restore_geometry("main", self):
             self.resize(1280, 820)
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.data_label = QLabel(tr("数据文件夹：{path}", path=where))
         self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.data_label)
+        self.ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
 
     def page_keys(self) -> list[str]:
         return list(self._keys)

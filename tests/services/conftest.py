@@ -1,17 +1,14 @@
-"""Helpers for the service tests: small hand-built customers."""
+"""Fixtures for the service tests: small hand-built customers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
-from services.customer_query import CustomerFilter, customer_ids
 from services.customers import CustomerInput, create_customer
-
-AddCustomer = Callable[..., int]
+from tests.services.helpers import AddCustomer
 
 
 @pytest.fixture
@@ -22,8 +19,3 @@ def add_customer(session: Session) -> AddCustomer:
         return create_customer(session, CustomerInput(remark_name=remark_name, **fields), tag_ids).id
 
     return add
-
-
-def search(session: Session, text: str) -> list[int]:
-    """The ids the customer list shows for a search box text."""
-    return sorted(customer_ids(session, CustomerFilter(text=text)))

@@ -34,3 +34,28 @@ def main_window(qtbot, ctx):
     qtbot.addWidget(window)
     window.show()
     return window
+
+
+def ime_type(qtbot, widget, text: str) -> None:
+    """Type as a person would: ASCII key by key, Chinese committed by the input method.
+
+    (QTest.keyClicks aborts on characters outside Latin-1; a real Chinese IME sends
+    QInputMethodEvent commit strings, which is what this does.)
+    """
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QInputMethodEvent
+
+    widget.setFocus()
+    for char in text:
+        if ord(char) < 128:
+            qtbot.keyClicks(widget, char)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(char)
+            QCoreApplication.sendEvent(widget, event)
+
+
+@pytest.fixture
+def type_text(qtbot):
+    """type_text(widget, "张丽 zl") — see ime_type."""
+    return lambda widget, text: ime_type(qtbot, widget, text)

@@ -122,6 +122,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_customer_live_next', ['deleted_at', 'next_follow_up_on'], unique=False)
         batch_op.create_index('ix_customer_live_pinyin', ['deleted_at', 'pinyin'], unique=False)
         batch_op.create_index('ix_customer_live_total', ['deleted_at', 'total_spent_cents'], unique=False)
+        batch_op.create_index('ix_customer_search', ['deleted_at', 'search_text'], unique=False)
         batch_op.create_index('ix_customer_phone', ['phone'], unique=False)
         batch_op.create_index('ix_customer_wechat_id', ['wechat_id'], unique=False)
 
@@ -241,6 +242,7 @@ def downgrade() -> None:
     op.drop_table('tag')
     with op.batch_alter_table('customer', schema=None) as batch_op:
         batch_op.drop_index('ix_customer_wechat_id')
+        batch_op.drop_index('ix_customer_search')
         batch_op.drop_index('ix_customer_phone')
         batch_op.drop_index('ix_customer_live_total')
         batch_op.drop_index('ix_customer_live_pinyin')

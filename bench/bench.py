@@ -1,0 +1,132 @@
+"""`make bench`: speed and memory of the customer book at 100,000 customers / 500,000 notes.
+
+Prints a table and one JSON object with the medians, the targets and their ratios. Never run by
+`make test` (speed is measured here, not asserted in tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+CUSTOMERS = int(os.environ.get("KEBEN_BENCH_CUSTOMERS", "100000"))
+DATA = Path(os.environ.get("KEBEN_BENCH_DIR", ROOT / "bench" / ".data" / f"store-{CUSTOMERS}"))
+REPEAT = 15
+
+
+def median_ms(work: Callable[[], object], repeat: int = REPEAT) -> float:
+    work()  # warm the page cache once
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def build_store() -> float:
+    """Create the store with `demo` (kept between runs); returns the seconds it took, or 0."""
+    if (DATA / "keben.db").exists():
+        return 0.0
+    DATA.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir", str(DATA), "demo",
+                    "--customers", str(CUSTOMERS), "--seed", "7"], check=True, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    demo_seconds = build_store()
+    home = tempfile.mkdtemp()
+    os.environ["HOME"] = home  # qt-material writes icons under ~
+
+    from PySide6.QtWidgets import QApplication
+
+    from services import customer_query as cq
+    from services.paths import DataDir
+    from services.preferences import Preferences
+    from services.store import open_store
+    from services.tags import tag_by_name
+    from ui.context import AppContext
+    from ui.state import UiState
+
+    store = open_store(DataDir.at(DATA), exclusive=False)
+    results: dict[str, float] = {}
+    with store.db.session() as session:
+        def first_page(flt: cq.CustomerFilter) -> Callable[[], object]:
+            return lambda: cq.customer_rows(session, cq.customer_ids(session, flt, "remark_name", False)[:50])
+
+        a, b, c = (tag_by_name(session, n) for n in ("高", "普洱", "低"))
+        assert a and b and c, "the demo store lacks the tags 高 / 普洱 / 低"
+        results["search_name_ms"] = median_ms(first_page(cq.CustomerFilter(text="张丽")))
+        results["search_initials_ms"] = median_ms(first_page(cq.CustomerFilter(text="zl")))
+        results["search_note_ms"] = median_ms(first_page(cq.CustomerFilter(text="熟普")))
+        results["tag_filter_ms"] = median_ms(first_page(cq.CustomerFilter(tags_all=[a.id, b.id], tags_none=[c.id])))
+
+    app = QApplication.instance() or QApplication([])
+    from ui.customers.page import CustomersPage
+    from ui.theme import apply_theme
+
+    apply_theme(app, "light")  # type: ignore[arg-type]
+    ctx = AppContext(store, Preferences(), UiState(Path(home) / "ui.ini"))
+    pages: list[CustomersPage] = []
+
+    def open_page() -> None:
+        page = CustomersPage(ctx)
+        page.resize(1400, 860)
+        page.show()
+        page.table.viewport().repaint()
+        pages.append(page)
+
+    results["customer_page_ms"] = median_ms(open_page, repeat=5)
+    page = pages[-1]
+    results["queries_for_first_screen"] = page.model.queries
+    column = [c.key for c in page.model.columns].index("total_spent")
+    from PySide6.QtCore import Qt
+
+    def sort_spent() -> None:
+        page.model.sort(column, Qt.SortOrder.DescendingOrder)
+        page.table.viewport().repaint()
+
+    results["sort_total_spent_ms"] = median_ms(sort_spent, repeat=5)
+    for extra in pages:
+        extra.close()
+    store.close()
+
+    def cold_start() -> None:
+        subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir", str(DATA), "--bench-start", "today"],
+                       check=True, capture_output=True, env={**os.environ, "HOME": home})
+
+    results["cold_start_ms"] = median_ms(cold_start, repeat=5)
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir", str(DATA), "--bench-start", "customers"],
+                         check=True, capture_output=True, text=True, env={**os.environ, "HOME": home})
+    results["customers_page_rss_mb"] = json.loads(out.stdout.strip().splitlines()[-1])["max_rss_mb"]
+
+    targets = {"search_name_ms": 30, "search_initials_ms": 30, "search_note_ms": 30, "tag_filter_ms": 30,
+               "customer_page_ms": 300, "cold_start_ms": 2000, "customers_page_rss_mb": 250,
+               "queries_for_first_screen": 2}
+    print(f"KeBen bench — {CUSTOMERS:,} customers" + (f" (store built in {demo_seconds:.1f} s)" if demo_seconds else ""))
+    print(f"{'measure':28} {'median':>10} {'target':>8} {'ratio':>6}")
+    for key, value in results.items():
+        target = targets.get(key)
+        ratio = f"{value / target:.2f}" if target else ""
+        print(f"{key:28} {value:10.1f} {target if target else '':>8} {ratio:>6}")
+    print(json.dumps({"customers": CUSTOMERS, "demo_seconds": round(demo_seconds, 1),
+                      "results": {k: round(v, 2) for k, v in results.items()}, "targets": targets,
+                      "ratios": {k: round(v / targets[k], 3) for k, v in results.items() if k in targets}}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

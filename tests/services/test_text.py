@@ -1,0 +1,47 @@
+"""Normalising what people type: phones, pinyin, queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.text import fold, names_pinyin, normalize_phone, normalize_query, pinyin_of
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("+86 138-0013-8000", "13800138000"),
+    ("１３８００１３８０００", "13800138000"),
+    ("138 0013 8000", "13800138000"),
+    ("0086-138-0013-8000", "13800138000"),
+    ("（0571）8888-8888", "057188888888"),
+    ("", ""),
+    ("   ", ""),
+])
+def test_normalize_phone(typed: str, stored: str) -> None:
+    assert normalize_phone(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["123", "1380013800", "12800138000", "138001380001", "abc", "+86"])
+def test_normalize_phone_refuses(typed: str) -> None:
+    with pytest.raises(ValueError, match="格式不对"):
+        normalize_phone(typed)
+
+
+def test_pinyin_and_initials() -> None:
+    assert pinyin_of("张丽") == ("zhangli", "zl")
+    assert pinyin_of("陈晓燕") == ("chenxiaoyan", "cxy")
+    assert names_pinyin(["张丽", "", "丽丽"]) == ("zhangli lili", "zl ll")
+
+
+@pytest.mark.parametrize(("typed", "query"), [
+    ("Zhang Li", "zhangli"),
+    ("138 0013-8000", "13800138000"),
+    ("  张丽  ", "张丽"),
+    ("张丽   李娜", "张丽 李娜"),
+    ("ＺＬ", "zl"),
+])
+def test_normalize_query(typed: str, query: str) -> None:
+    assert normalize_query(typed) == query
+
+
+def test_fold() -> None:
+    assert fold(" ＡＢＣ１２３　") == "ABC123"

@@ -1,0 +1,111 @@
+"""回收站: deleted customers are listed, can be restored, or deleted for good after a confirmation."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from services.customer_query import CustomerFilter, customer_ids
+from services.customers import CustomerInput, create_customer, list_trash, trash_customers
+
+
+@pytest.fixture
+def trashed(ctx):
+    with ctx.session() as session:
+        ids = [create_customer(session, CustomerInput(remark_name=name, phone=phone)).id
+               for name, phone in (("王姐", "13800000001"), ("李姐", "13800000002"))]
+        trash_customers(session, ids)
+    return ids
+
+
+@pytest.fixture
+def page(qtbot, ctx):
+    from ui.trash import TrashPage
+
+    widget = TrashPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1000, 600)
+    widget.show()
+    widget.activate()
+    return widget
+
+
+def names(page) -> list[str]:
+    return sorted(page.table.item(row, 0).text() for row in range(page.table.rowCount()))
+
+
+def click_row(qtbot, page, name: str) -> None:
+    item = page.table.findItems(name, Qt.MatchFlag.MatchExactly)[0]
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=page.table.visualItemRect(item).center())
+
+
+def asking(monkeypatch, answer: bool) -> list[str]:
+    asked: list[str] = []
+    monkeypatch.setattr("ui.trash.confirm", lambda _p, _t, text, _ok=None: asked.append(text) or answer)
+    return asked
+
+
+def test_empty_trash_explains_itself(page):
+    assert page.stack.currentWidget() is page.empty
+    assert "删除的客户会先放在这里" in page.empty.text.text()
+    assert not page.empty_button.isEnabled()
+
+
+def test_lists_trashed_customers(trashed, page):
+    assert names(page) == ["李姐", "王姐"]
+    assert page.table.item(0, 2).text().startswith("138")
+    assert not page.restore_button.isEnabled()
+
+
+def test_restore_one(qtbot, ctx, trashed, page):
+    click_row(qtbot, page, "王姐")
+    assert page.restore_button.isEnabled()
+    with qtbot.waitSignal(ctx.customers_changed, timeout=1000) as signal:
+        qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
+
+    assert signal.args == [[trashed[0]]]
+    assert names(page) == ["李姐"]
+    assert "已恢复 1 位客户" in page.notice.text()
+    with ctx.session() as session:
+        assert customer_ids(session, CustomerFilter()) == [trashed[0]]
+
+
+def test_empty_the_trash_after_confirming(qtbot, ctx, trashed, page, monkeypatch):
+    asked = asking(monkeypatch, True)
+    qtbot.mouseClick(page.empty_button, Qt.MouseButton.LeftButton)
+
+    assert asked == ["将永久删除 2 位客户及其笔记和购买记录，无法恢复。"]
+    assert page.stack.currentWidget() is page.empty
+    with ctx.session() as session:
+        assert list_trash(session) == []
+
+
+def test_not_confirming_changes_nothing(qtbot, ctx, trashed, page, monkeypatch):
+    asking(monkeypatch, False)
+    qtbot.mouseClick(page.empty_button, Qt.MouseButton.LeftButton)
+    click_row(qtbot, page, "李姐")
+    qtbot.mouseClick(page.purge_button, Qt.MouseButton.LeftButton)
+
+    assert names(page) == ["李姐", "王姐"]
+    with ctx.session() as session:
+        assert len(list_trash(session)) == 2
+
+
+def test_delete_selected_for_good(qtbot, ctx, trashed, page, monkeypatch):
+    asked = asking(monkeypatch, True)
+    click_row(qtbot, page, "李姐")
+    qtbot.mouseClick(page.purge_button, Qt.MouseButton.LeftButton)
+
+    assert "1 位客户" in asked[0]
+    assert names(page) == ["王姐"]
+    with ctx.session() as session:
+        assert [c.name for c in list_trash(session)] == ["王姐"]
+
+
+def test_reloads_when_customers_are_deleted_elsewhere(ctx, trashed, page):
+    with ctx.session() as session:
+        other = create_customer(session, CustomerInput(remark_name="赵姐")).id
+        trash_customers(session, [other])
+    ctx.customers_changed.emit([other])
+    assert names(page) == ["李姐", "王姐", "赵姐"]
