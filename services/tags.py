@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from models import CustomerTag, Tag, TagGroup
+from models import Customer, CustomerTag, Tag, TagGroup
 from services.errors import UserError, ValidationError
 from services.i18n import t
 from services.sqlutil import chunks as _chunks
@@ -41,8 +41,6 @@ def tag_tree(session: Session, with_counts: bool = True) -> list[GroupInfo]:
     """Every tag group with its tags (and how many live customers carry each)."""
     counts: dict[int, int] = {}
     if with_counts:
-        from models import Customer
-
         counts = {tag_id: n for tag_id, n in session.execute(
             select(CustomerTag.tag_id, func.count())
             .join(Customer, Customer.id == CustomerTag.customer_id)
@@ -97,7 +95,8 @@ def _refuse_if_multiple(session: Session, group: TagGroup) -> None:
     tag_ids = [tag.id for tag in group.tags]
     crowded = session.scalar(
         select(func.count()).select_from(
-            select(CustomerTag.customer_id).where(CustomerTag.tag_id.in_(tag_ids))
+            select(CustomerTag.customer_id).join(Customer, Customer.id == CustomerTag.customer_id)
+            .where(CustomerTag.tag_id.in_(tag_ids), Customer.deleted_at.is_(None))
             .group_by(CustomerTag.customer_id).having(func.count() > 1).subquery()
         )
     )
@@ -113,7 +112,9 @@ def delete_group(session: Session, group_id: int) -> None:
     session.commit()
 
 
-def save_tag(session: Session, group_id: int, name: str, tag_id: int | None = None, color: str = "") -> int:
+def save_tag(session: Session, group_id: int, name: str, tag_id: int | None = None,
+             color: str | None = None) -> int:
+    """Add or rename a tag; `color` "" follows the group's colour, None keeps the tag's own."""
     name = fold(name)
     if not name:
         raise ValidationError({"name": t("标签名不能为空")})
@@ -122,11 +123,13 @@ def save_tag(session: Session, group_id: int, name: str, tag_id: int | None = No
         raise ValidationError({"name": t("这个标签组里已经有“{name}”了", name=name)})
     if tag_id is None:
         count = int(session.scalar(select(func.count()).where(Tag.group_id == group_id)) or 0)
-        tag = Tag(group_id=group_id, name=name, color=color, sort=count)
+        tag = Tag(group_id=group_id, name=name, color=color or "", sort=count)
         session.add(tag)
     else:
         tag = session.get(Tag, tag_id) or _gone()
-        tag.name, tag.color = name, color
+        tag.name = name
+        if color is not None:
+            tag.color = color
     session.commit()
     return tag.id
 
@@ -139,16 +142,20 @@ def delete_tag(session: Session, tag_id: int) -> None:
 
 
 def merge_tags(session: Session, source_id: int, target_id: int) -> int:
-    """Move every customer of `source` to `target`, then delete `source`. Returns customers moved."""
+    """Move every customer of `source` to `target`, then delete `source`.
+
+    Returns the number of live customers moved (those in the trash move too, silently)."""
     if source_id == target_id:
         raise UserError(t("不能把标签合并到它自己"))
     source, target = session.get(Tag, source_id), session.get(Tag, target_id)
     if source is None or target is None:
         _gone()
     ids = list(session.scalars(select(CustomerTag.customer_id).where(CustomerTag.tag_id == source_id)))
+    live = int(session.scalar(select(func.count()).where(Customer.id.in_(ids), Customer.deleted_at.is_(None)))
+               or 0) if ids else 0
     add_tag(session, ids, target_id, commit=False)
     delete_tag(session, source_id)
-    return len(ids)
+    return live
 
 
 def add_tag(session: Session, customer_ids: list[int], tag_id: int, *, commit: bool = True) -> int:

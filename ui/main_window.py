@@ -7,12 +7,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QSplitter,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -64,12 +64,13 @@ class MainWindow(QMainWindow):
             self.addAction(shortcut)
         self.navigation.currentRowChanged.connect(lambda row: self.show_page(self._keys[row]))
 
-        self.splitter = QSplitter()
-        self.splitter.addWidget(self.navigation)
-        self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.navigation)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self._build_toolbar()
         self._build_status_bar()
         ctx.open_customer.connect(self._open_customer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -105,26 +105,55 @@ class TodayPage(QWidget):
         board_layout.addWidget(QLabel(tr("需要跟进的客户（逾期、今天和未来 7 天）")))
         self.tree = QTreeWidget()
         self.tree.setObjectName("todayList")
-        self.tree.setHeaderLabels([tr("客户"), tr("事由"), tr("日期"), ""])
+        self.tree.setHeaderLabels([tr("客户"), tr("事由"), tr("日期")])
         self.tree.setColumnWidth(0, 200)
         self.tree.setColumnWidth(1, 380)
         self.tree.setColumnWidth(2, 110)
+        self.tree.setUniformRowHeights(True)
         self.tree.itemDoubleClicked.connect(self._open)
+        self.tree.itemSelectionChanged.connect(self._selection_changed)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._row_menu)
         board_layout.addWidget(self.tree, 1)
+        actions = QHBoxLayout()
+        self.open_button = QPushButton(tr("打开客户"))
+        self.open_button.clicked.connect(self._open_current)
+        self.done_button = QPushButton(tr("完成…"))
+        self.done_button.clicked.connect(self._done_current)
+        self.snooze_button = QPushButton(tr("推迟"))
+        self.snooze_menu = QMenu(tr("推迟"), self)
+        for label, days in ((tr("明天"), 1), (tr("3 天后"), 3), (tr("下周"), 7)):
+            self.snooze_menu.addAction(label, lambda d=days: self._snooze_current(d))
+        self.snooze_button.setMenu(self.snooze_menu)
+        for button in (self.open_button, self.done_button, self.snooze_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        board_layout.addLayout(actions)
         self.nothing = QLabel(tr("今天没有要跟进的客户。可以在客户页面给客户“安排跟进”。"))
         self.nothing.setAlignment(Qt.AlignmentFlag.AlignCenter)
         board_layout.addWidget(self.nothing)
         self.stack.addWidget(board)
         self.board = board
 
-        ctx.customers_changed.connect(lambda _ids: self.refresh())
+        self._stale = False
+        self._shown_day = date.today()
+        ctx.customers_changed.connect(lambda _ids: self._changed())
         self.refresh()
 
     def activate(self) -> None:
-        self.refresh()
+        """Shown again: refresh if something changed meanwhile, or the day has turned."""
+        if self._stale or self._shown_day != date.today():
+            self.refresh()
+
+    def _changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
 
     def refresh(self, today: date | None = None) -> None:
         today = today or date.today()
+        self._stale, self._shown_day = False, today
         with self.ctx.session() as session:
             summary = book_summary(session, today)
             items = due_follow_ups(session, today, days_ahead=7) if summary.customers else []
@@ -154,27 +183,44 @@ class TodayPage(QWidget):
                 if item.due_on < today:
                     row.setForeground(2, QBrush(QColor("#d32f2f")))
                 group.addChild(row)
-                self.tree.setItemWidget(row, 3, self._actions(item))
             group.setExpanded(True)
         self.nothing.setVisible(not items)
         self.tree.setVisible(bool(items))
+        self._selection_changed()
 
-    def _actions(self, item: DueFollowUp) -> QWidget:
-        box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        open_button = QPushButton(tr("打开"))
-        open_button.clicked.connect(lambda: self.ctx.open_customer.emit(item.customer_id))
-        done = QPushButton(tr("完成"))
-        done.clicked.connect(lambda: self.mark_done(item))
-        snooze = QPushButton(tr("推迟"))
-        menu = QMenu(snooze)
-        for label, days in ((tr("明天"), 1), (tr("3 天后"), 3), (tr("下周"), 7)):
-            menu.addAction(label, lambda d=days: self.snooze(item, date.today() + timedelta(days=d)))
-        snooze.setMenu(menu)
-        for button in (open_button, done, snooze):
-            row.addWidget(button)
-        return box
+    def current_item(self) -> DueFollowUp | None:
+        row = self.tree.currentItem()
+        item = row.data(0, Qt.ItemDataRole.UserRole) if row is not None else None
+        return item if isinstance(item, DueFollowUp) else None
+
+    def _selection_changed(self) -> None:
+        chosen = self.current_item() is not None
+        for button in (self.open_button, self.done_button, self.snooze_button):
+            button.setEnabled(chosen)
+
+    def _row_menu(self, pos: QPoint) -> None:
+        if self.current_item() is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(tr("打开客户"), self._open_current)
+        menu.addAction(tr("完成…"), self._done_current)
+        menu.addMenu(self.snooze_menu)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def _open_current(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.ctx.open_customer.emit(item.customer_id)
+
+    def _done_current(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.mark_done(item)
+
+    def _snooze_current(self, days: int) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.snooze(item, date.today() + timedelta(days=days))
 
     def _open(self, row: QTreeWidgetItem) -> None:
         item = row.data(0, Qt.ItemDataRole.UserRole)

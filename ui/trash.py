@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
@@ -22,6 +24,7 @@ class TrashPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.customers: list[TrashedCustomer] = []
+        self._stale = True
 
         title = QLabel(tr("回收站"))
         title.setObjectName("pageTitle")
@@ -60,10 +63,20 @@ class TrashPage(QWidget):
         self.reload()
 
     def _customers_changed(self, _ids: list[int]) -> None:
-        self.reload()
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True  # reloaded when shown again
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.reload()
+        super().showEvent(event)
 
     def reload(self) -> None:
+        self._stale = False
         keep = set(selected_keys(self.table))
+        self.table.clearSelection()
         with self.ctx.session() as session:
             self.customers = list_trash(session)
         self.table.setRowCount(len(self.customers))
@@ -73,8 +86,12 @@ class TrashPage(QWidget):
             self.table.setItem(row, 2, table_item(customer.phone))
             self.table.setItem(row, 3, table_item(customer.deleted_at.strftime("%Y-%m-%d %H:%M")))
             if customer.id in keep:
-                self.table.selectRow(row)
+                self.table.selectionModel().select(
+                    self.table.model().index(row, 0),
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
         self.stack.setCurrentWidget(self.table if self.customers else self.empty)
+        for button in (self.restore_button, self.purge_button, self.empty_button):
+            button.setVisible(bool(self.customers))
         self.summary.setText(tr("共 {n} 位客户。恢复后，他们的笔记、购买记录和标签都会回来。", n=len(self.customers))
                              if self.customers else "")
         self._update_buttons()

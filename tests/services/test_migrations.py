@@ -42,3 +42,10 @@ def test_migrating_twice_is_harmless(tmp_path: Any) -> None:
         assert current_revision(db.engine) == head_revision()
     finally:
         db.dispose()
+
+
+def test_schema_revision_constant_is_alembics_head() -> None:
+    """A store at SCHEMA_REVISION skips Alembic on start: the constant must follow new migrations."""
+    from models.db import SCHEMA_REVISION, head_revision
+
+    assert head_revision() == SCHEMA_REVISION

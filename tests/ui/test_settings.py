@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QTreeWidgetItem, QWidget
 
 from services.accounts import list_accounts, save_account
@@ -135,7 +135,7 @@ def test_add_single_choice_group_with_three_tags(qtbot, type_text, ctx, page):
     assert (group.name, group.multi, [t.name for t in group.tags]) == ("消费能力", False, ["高", "中", "低"])
 
 
-def test_rename_tag(qtbot, type_text, ctx, page, spending):
+def test_rename_tag(qtbot, type_text, ctx, spending, page):
     _group, tags, customers = spending
     section = page.show_section("tags")
     click_item(qtbot, section.tree, section.item("tag", tags["低"]))
@@ -149,7 +149,7 @@ def test_rename_tag(qtbot, type_text, ctx, page, spending):
         assert tags["低"] in customer_tag_ids(session, customers["王姐"])
 
 
-def test_merge_low_into_mid_moves_customers(qtbot, ctx, page, spending, monkeypatch):
+def test_merge_low_into_mid_moves_customers(qtbot, ctx, spending, page, monkeypatch):
     _group, tags, customers = spending
     section = page.show_section("tags")
     click_item(qtbot, section.tree, section.item("tag", tags["低"]))
@@ -168,7 +168,7 @@ def test_merge_low_into_mid_moves_customers(qtbot, ctx, page, spending, monkeypa
         assert customer_tag_ids(session, customers["王姐"]) == [tags["中"]]
 
 
-def test_merge_not_confirmed_changes_nothing(qtbot, ctx, page, spending, monkeypatch):
+def test_merge_not_confirmed_changes_nothing(qtbot, ctx, spending, page, monkeypatch):
     _group, tags, _customers = spending
     section = page.show_section("tags")
     click_item(qtbot, section.tree, section.item("tag", tags["低"]))
@@ -180,7 +180,7 @@ def test_merge_not_confirmed_changes_nothing(qtbot, ctx, page, spending, monkeyp
     assert tree_rows(section)["消费能力"] == [("高", "0"), ("中", "1"), ("低", "2")]
 
 
-def test_delete_tag_keeps_its_customers(qtbot, ctx, page, spending, monkeypatch):
+def test_delete_tag_keeps_its_customers(qtbot, ctx, spending, page, monkeypatch):
     _group, tags, customers = spending
     section = page.show_section("tags")
     click_item(qtbot, section.tree, section.item("tag", tags["低"]))
@@ -196,7 +196,7 @@ def test_delete_tag_keeps_its_customers(qtbot, ctx, page, spending, monkeypatch)
         assert customer_tag_ids(session, customers["王姐"]) == []
 
 
-def test_delete_group_asks_and_keeps_customers(qtbot, ctx, page, spending, monkeypatch):
+def test_delete_group_asks_and_keeps_customers(qtbot, ctx, spending, page, monkeypatch):
     group, _tags, _customers = spending
     section = page.show_section("tags")
     click_item(qtbot, section.tree, section.item("group", group))
@@ -247,7 +247,7 @@ def test_add_choice_field(qtbot, type_text, ctx, page):
     for line in ("干性", "油性", "混合性"):
         type_text(dialog.choices, line)
         qtbot.keyClick(dialog.choices, Qt.Key.Key_Return)
-    click(qtbot, dialog.show_in_list)
+    qtbot.mouseClick(dialog.show_in_list, Qt.MouseButton.LeftButton, pos=QPoint(10, dialog.show_in_list.height() // 2))
     save(qtbot, ctx, dialog, "settings_changed")
 
     assert [section.table.item(0, c).text() for c in range(4)] == ["肤质", "单选", "显示", "干性 / 油性 / 混合性"]
@@ -309,3 +309,10 @@ def test_language_is_saved_for_next_start(qtbot, ctx, page):
     saved = json.loads(ctx.store.data_dir.preferences.read_text(encoding="utf-8"))
     assert saved["language"] == "en"
     assert "重新启动" in section.language_note.text()
+
+
+def test_main_window_opens_settings_with_counts(ctx, spending, main_window):
+    page = main_window.show_page("settings")
+    section = page.show_section("tags")
+    assert section.isVisible()
+    assert tree_rows(section)["消费能力"] == [("高", "0"), ("中", "1"), ("低", "2")]

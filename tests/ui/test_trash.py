@@ -109,3 +109,14 @@ def test_reloads_when_customers_are_deleted_elsewhere(ctx, trashed, page):
         trash_customers(session, [other])
     ctx.customers_changed.emit([other])
     assert names(page) == ["李姐", "王姐", "赵姐"]
+
+
+def test_main_window_opens_the_trash(qtbot, ctx, trashed, main_window):
+    page = main_window.show_page("trash")
+    assert page.isVisible() and names(page) == ["李姐", "王姐"]
+
+
+def test_selection_survives_a_reload(qtbot, ctx, trashed, page):
+    page.table.selectAll()
+    ctx.customers_changed.emit([])
+    assert sorted(page.selected_ids()) == sorted(trashed)

@@ -191,7 +191,8 @@ class CustomerDetail(QWidget):
 
     def show_customer(self, customer_id: int | None) -> None:
         if customer_id is not None and customer_id == self._customer_id:
-            self._refresh(keep_form=self.is_dirty())
+            if self._refresh(keep_form=self.is_dirty()):
+                self.timeline.reload()
             return
         if not self.confirm_leave(allow_cancel=False):
             return  # saving failed: the messages are shown next to the fields
@@ -442,7 +443,9 @@ class CustomerDetail(QWidget):
     def _on_customers_changed(self, ids: list[int]) -> None:
         if self._emitting or self._customer_id is None or (ids and self._customer_id not in ids):
             return
-        if not self._refresh(keep_form=self.is_dirty()):
+        if self._refresh(keep_form=self.is_dirty()):
+            self.timeline.reload()  # e.g. a follow-up done on the 今天 page
+        else:
             self._show_empty()
 
     def _on_settings_changed(self) -> None:

@@ -57,6 +57,7 @@ class CustomerTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._generation = 0
         self.completing = False
+        self.deferred = False  # while the page sets itself up: remember the sort, query once at the end
         self.ctx = ctx
         self.columns = base_columns()
         self.filter = cq.CustomerFilter()
@@ -160,6 +161,8 @@ class CustomerTableModel(QAbstractTableModel):
             return
         self.sort_key = spec.key
         self.descending = order == Qt.SortOrder.DescendingOrder
+        if self.deferred:
+            return
         self.layoutAboutToBeChanged.emit()
         self.reload()
         self.layoutChanged.emit()

@@ -98,6 +98,7 @@ class CustomersPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = CustomerTableModel(ctx, self)
+        self.model.deferred = True
         self.model.completed.connect(self._update_view)
         self.filter_bar = FilterBar(ctx)
         self.filter_bar.filter_changed.connect(self._apply_filter)
@@ -132,8 +133,9 @@ class CustomersPage(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
         self.table.setItemDelegateForColumn(3, TagChipsDelegate(self.table))
+        # Address-book order (备注名 by pinyin, A→Z) until the seller clicks another column.
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda index: self.open_in_window(self.model.customer_id(index.row())))
 
@@ -152,6 +154,7 @@ class CustomersPage(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([880, 520])
         self.splitter.setChildrenCollapsible(False)
 
         top = QHBoxLayout()
@@ -179,6 +182,7 @@ class CustomersPage(QWidget):
         self._load_columns()
         ctx.ui_state.restore_splitter("customers", self.splitter)
         ctx.ui_state.restore_header("customers", self.table.horizontalHeader())
+        self.model.deferred = False
         self.model.reload()
         self._update_view()
 

@@ -89,6 +89,7 @@ class TagPickerDialog(QDialog):
             return
         kind = tr("多选") if group.multi else tr("单选")
         box = QGroupBox(f"{group.name}（{kind}）" if not self.one else group.name)
+        box.setProperty("group_name", group.name)
         grid = QGridLayout(box)
         buttons: list[QAbstractButton] = []
         for index, tag in enumerate(group.tags):
@@ -121,7 +122,7 @@ class TagPickerDialog(QDialog):
     def _apply_filter(self, text: str) -> None:
         needle = text.strip().lower()
         for box, buttons in self._group_boxes:
-            group_hit = needle in box.title().lower()
+            group_hit = needle in str(box.property("group_name")).lower()
             any_shown = False
             for button in buttons:
                 shown = not needle or group_hit or needle in button.text().lower()

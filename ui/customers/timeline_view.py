@@ -74,7 +74,7 @@ class TimelineCard(QFrame):
         self.setStyleSheet(
             "QFrame#timelineCard { border: 1px solid rgba(127,127,127,70); border-radius: 6px;"
             f" border-left: 4px solid {color}; background-color: rgba(127,127,127,14); }}"
-            "QToolButton { border: none; color: #00897b; padding: 0 6px; min-width: 0;"
+            "QToolButton { border: none; color: #1a9c8c; padding: 0 6px; min-width: 0; max-height: 22px;"
             " background: transparent; }"
             "QToolButton:hover { text-decoration: underline; }")
         header = QHBoxLayout()
@@ -316,8 +316,8 @@ class TimelineView(QWidget):
         elif key == "delete":
             what = {"note": tr("笔记"), "purchase": tr("购买记录"), "follow_up": tr("跟进")}[item.kind]
             if confirm(self, tr("删除{what}", what=what),
-                       tr("删除这条{what}？\n\n{text}\n\n删除后不能恢复。", what=what,
-                          text=item.body[:80]), tr("删除")):
+                       tr("删除这条{what}？\n\n{body}\n\n删除后不能恢复。", what=what,
+                          body=item.body[:80]), tr("删除")):
                 deleters = {"note": tl.delete_note, "purchase": tl.delete_purchase,
                             "follow_up": tl.delete_follow_up}
                 self._run(lambda s: deleters[item.kind](s, item.id))

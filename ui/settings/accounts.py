@@ -84,6 +84,7 @@ class AccountsSection(Section):
 
     def load(self) -> None:
         keep = self.selected()
+        self.table.clearSelection()
         with self.ctx.session() as session:
             self.accounts = list_accounts(session)
         self.table.setRowCount(len(self.accounts))
@@ -95,6 +96,8 @@ class AccountsSection(Section):
             if keep and account.id == keep.id:
                 self.table.selectRow(row)
         self.stack.setCurrentWidget(self.table if self.accounts else self.empty)
+        for button in (self.edit_button, self.delete_button):
+            button.setVisible(bool(self.accounts))
         self._update_buttons()
 
     def selected(self) -> AccountInfo | None:

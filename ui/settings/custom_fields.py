@@ -113,6 +113,7 @@ class FieldsSection(Section):
 
     def load(self) -> None:
         keep = self.selected()
+        self.table.clearSelection()
         with self.ctx.session() as session:
             self.fields = list_fields(session)
         self.table.setRowCount(len(self.fields))
@@ -124,6 +125,8 @@ class FieldsSection(Section):
             if keep and keep.id == field.id:
                 self.table.selectRow(row)
         self.stack.setCurrentWidget(self.table if self.fields else self.empty)
+        for button in (self.edit_button, self.delete_button):
+            button.setVisible(bool(self.fields))
         self._update_buttons()
 
     def selected(self) -> FieldDef | None:

@@ -45,6 +45,10 @@ class Section(QWidget):
         self.load()
         self._stale = False
 
+    def mark_stale(self) -> None:
+        """Reload the next time the section is shown."""
+        self._stale = True
+
     def watch(self, *signals: SignalInstance) -> None:
         for signal in signals:
             signal.connect(self._changed)
@@ -179,6 +183,9 @@ def danger_button(label: str) -> QPushButton:
     """A button for something that deletes (qt-material shows its `danger` class in red)."""
     button = QPushButton(label)
     button.setProperty("class", "danger")
+    # qt-material keeps a disabled danger button red; grey it like the other disabled buttons.
+    button.setStyleSheet("QPushButton:disabled { color: rgba(128, 128, 128, 0.45);"
+                         " border-color: rgba(128, 128, 128, 0.25); }")
     return button
 
 
@@ -212,7 +219,8 @@ def table_item(text: str, key: int | None = None, *, number: bool = False) -> QT
 def selected_keys(table: QTableWidget) -> list[int]:
     """The ids (UserRole of column 0) of the selected rows, top to bottom."""
     rows = sorted({index.row() for index in table.selectionModel().selectedRows()})
-    return [int(table.item(row, 0).data(Qt.ItemDataRole.UserRole)) for row in rows]
+    items = [table.item(row, 0) for row in rows]
+    return [int(item.data(Qt.ItemDataRole.UserRole)) for item in items if item is not None]
 
 
 def color_icon(color: str, size: int = 14) -> QIcon:

@@ -66,6 +66,10 @@ class SettingsPage(QWidget):
         return self.sections[row][2]
 
     def activate(self) -> None:
-        """Shown again: every section reloads (counts may have changed elsewhere)."""
+        """Shown again: counts may have changed elsewhere — reload this section, the others when shown."""
+        current = self.stack.currentWidget()
         for _key, _title, section in self.sections:
-            section.reload()
+            if section is current:
+                section.reload()
+            else:
+                section.mark_stale()

@@ -122,6 +122,8 @@ class TagsSection(Section):
         if keep is not None:
             self.select(*keep)
         self.stack.setCurrentWidget(self.tree if tree else self.empty)
+        for button in (self.add_tag_button, self.edit_button, self.merge_button, self.delete_button):
+            button.setVisible(bool(tree))
         self._update_buttons()
 
     def item(self, kind: str, key: int) -> QTreeWidgetItem | None:
