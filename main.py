@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--customers", type=int, default=2000, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument("--notes-per-customer", type=float, default=None, metavar="K", help=argparse.SUPPRESS)
+    demo.add_argument("--json", action="store_true")
 
     find = commands.add_parser("find", help="查找客户")
     _global_options(find, top=False)

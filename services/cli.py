@@ -63,6 +63,10 @@ def cmd_find(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
+def _show_progress(done: int, total: int) -> None:
+    print(f"\r{done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+
+
 def cmd_demo(session: Session, args: argparse.Namespace) -> int:
     from services.demo import DemoOptions, fill_demo
 
@@ -71,8 +75,9 @@ def cmd_demo(session: Session, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     counts = fill_demo(session, DemoOptions(customers=args.customers, seed=args.seed,
                                             notes_per_customer=args.notes_per_customer),
-                       progress=lambda done, total: print(f"\r{done}/{total}", end="", file=sys.stderr))
-    print(file=sys.stderr)
+                       progress=None if args.json else _show_progress)
+    if not args.json:
+        print(file=sys.stderr)
     seconds = time.perf_counter() - started
     emit(args, {**counts, "seconds": round(seconds, 2)},
          [t("演示数据已生成（{s:.1f} 秒）：", s=seconds)] + [f"  {k}: {v}" for k, v in counts.items()])

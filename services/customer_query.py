@@ -97,10 +97,12 @@ def text_condition(session: Session, query: str, *, notes: bool = True) -> Colum
             ))
         )
         return or_(in_customer, in_notes)
-    contains: Any = (lambda column: func.instr(column, q) > 0) if sqlite else (lambda column: column.contains(q))
-    condition = contains(Customer.search_text)
+    contains: Any = (lambda column, s: func.instr(column, s) > 0) if sqlite else (lambda column, s: column.contains(s))
+    # Letters match at the start of an item (names, pinyin, initials, WeChat ID; see
+    # services.text.search_columns); digits and Chinese anywhere (phone fragments, 丽 in 张丽).
+    condition = contains(Customer.search_text, "\n" + q if q.isascii() and q.isalpha() else q)
     if notes and len(q) >= 2:
-        condition = or_(condition, Customer.id.in_(select(Note.customer_id).where(contains(Note.body))))
+        condition = or_(condition, Customer.id.in_(select(Note.customer_id).where(contains(Note.body, q))))
     return condition  # type: ignore[no-any-return]
 
 

@@ -15,7 +15,7 @@ from services.birthday import Birthday
 from services.errors import NotFoundError, ValidationError
 from services.i18n import t
 from services.stages import STAGES
-from services.text import fold, names_pinyin, normalize_phone, search_text
+from services.text import fold, normalize_phone, search_columns
 
 GENDERS = ("", "男", "女")
 
@@ -160,14 +160,8 @@ def refresh_search_text(session: Session, customer_ids: list[int]) -> None:
     ).all()
     custom = cf.searchable_values(session, customer_ids)
     for cid, remark, real, nick, wid, phone in rows:
-        full, initials = names_pinyin(dict.fromkeys([remark, real, nick]))
-        session.execute(
-            update(Customer).where(Customer.id == cid).values(
-                pinyin=full.split(" ")[0] if full else "", initials=initials,
-                search_text=search_text(remark, real, nick, wid, phone, full, initials,
-                                        *custom.get(cid, [])),
-            )
-        )
+        session.execute(update(Customer).where(Customer.id == cid).values(
+            search_columns(remark, real, nick, wid, phone, custom.get(cid, []))))
 
 
 # ---- trash -------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from services.accounts import save_account
 from services.errors import UserError
 from services.i18n import t
 from services.tags import save_group, save_tag
-from services.text import names_pinyin, pinyin_of, search_text
+from services.text import pinyin_of, search_columns
 from services.timeline import refresh_aggregates
 
 BATCH = 5000  # customers generated, inserted and reported per step
@@ -356,7 +356,8 @@ def _fill(session: Session, options: DemoOptions, notes_per: float, account_ids:
         used_phones.update(session.scalars(select(Customer.phone).where(Customer.phone != "")))
         used_wechat_ids.update(w.lower() for w in session.scalars(
             select(Customer.wechat_id).where(Customer.wechat_id != "")))
-    tag_group = dict(session.execute(select(Tag.id, Tag.group_id).where(Tag.id.in_(tags.values()))).tuples().all())
+    tag_group = {tag_id: group_id for tag_id, group_id in
+                 session.execute(select(Tag.id, Tag.group_id).where(Tag.id.in_(tags.values())))}
     maker = _Maker(rng, today, now, notes_per, account_ids, tags, tag_group, group_multi,
                    used_phones, used_wechat_ids)
     counts = {"customers": 0, "notes": 0, "purchases": 0, "follow_ups": 0, "customer_tags": 0}
@@ -458,8 +459,6 @@ class _Maker:
         elif tier == "中" and rng.random() < 0.3:
             member_level = "银卡"
 
-        # Exactly what services.customers.refresh_search_text stores (no custom values yet).
-        full, initials = names_pinyin(dict.fromkeys([remark, real_name, nickname]))
         out["customers"].append({
             "id": cid, "remark_name": remark, "real_name": real_name, "wechat_id": wechat_id,
             "nickname": nickname, "wechat_account_id": self.account_ids[0 if rng.random() < 0.6 else 1],
@@ -467,8 +466,7 @@ class _Maker:
             "birthday_day": b_day, "birthday_lunar": lunar, "birthday_leap_month": False, "city": city,
             "address": address, "occupation": occupation, "source": source, "added_on": added_on,
             "stage": "潜在", "stage_override": "", "member_level": member_level,
-            "pinyin": full.split(" ")[0] if full else "", "initials": initials,
-            "search_text": search_text(remark, real_name, nickname, wechat_id, phone, full, initials),
+            **search_columns(remark, real_name, nickname, wechat_id, phone),
         })
         self._tags(cid, tier, source, occupation, gender, age, interest, out["customer_tags"])
         line = interest if rng.random() < 0.85 else rng.choice(PRODUCT_LINES)

@@ -55,19 +55,25 @@ def pinyin_of(name: str) -> tuple[str, str]:
     return full, initials
 
 
-def names_pinyin(names: Iterable[str]) -> tuple[str, str]:
-    full, initials = [], []
-    for name in names:
-        f, i = pinyin_of(name.strip())
-        if f:
-            full.append(f)
-            initials.append(i)
-    return " ".join(full), " ".join(initials)
+def search_columns(remark_name: str, real_name: str = "", nickname: str = "", wechat_id: str = "",
+                   phone: str = "", extra: Iterable[str] = ()) -> dict[str, str]:
+    """The stored search columns of a customer: `pinyin` (the sort key of 备注名), `initials`, and
+    `search_text`, the one lower-cased text that searches look in.
 
-
-def search_text(*parts: str) -> str:
-    """The one lower-cased text that name / WeChat ID / phone / pinyin searches look in."""
-    return "\n".join(p.lower() for p in parts if p)
+    search_text holds one item per line, and starts with a line break, so that a short query of
+    letters can be matched at the start of an item ("zl" → the initials of 张丽, not the middle of
+    a random WeChat ID): names, WeChat ID, phone, each name's pinyin and initials, custom values.
+    """
+    names = [n.strip() for n in dict.fromkeys((remark_name, real_name, nickname)) if n and n.strip()]
+    spelled = [pinyin_of(name) for name in names]
+    full = [f for f, _ in spelled if f]
+    initials = [i for _, i in spelled if i]
+    parts = [*names, wechat_id, phone, *full, *initials, *extra]
+    return {
+        "pinyin": pinyin_of(remark_name.strip())[0],
+        "initials": " ".join(initials),
+        "search_text": "".join("\n" + p.lower() for p in parts if p),
+    }
 
 
 def normalize_query(query: str) -> str:

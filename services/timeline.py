@@ -215,14 +215,27 @@ def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
     refresh_stages(session, customer_ids, today)
 
 
-def refresh_stages(session: Session, customer_ids: list[int] | None, today: date) -> None:
+def refresh_stages(session: Session, customer_ids: list[int] | None, today: date) -> int:
+    """Recompute 阶段 as of `today`; returns how many customers changed stage.
+
+    Stages move with time alone (新客 becomes 已购, then 沉睡 …), so the app also runs this for
+    everyone once at start (see `age_stages`)."""
     stage = stage_sql(Customer.purchase_count, Customer.total_spent_cents,
                       Customer.first_purchase_on, Customer.last_purchase_on, today)
+    changed = 0
     for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
-        statement = update(Customer).values(stage=stage)
+        statement = update(Customer).values(stage=stage).where(Customer.stage != stage)
         if chunk is not None:
             statement = statement.where(Customer.id.in_(chunk))
-        session.execute(statement)
+        changed += int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    return changed
+
+
+def age_stages(session: Session, today: date | None = None) -> int:
+    """Bring every customer's stage up to date with the calendar; commits; returns the changes."""
+    changed = refresh_stages(session, None, today or date.today())
+    session.commit()
+    return changed
 
 
 def _get(session: Session, model: type[T], record_id: int) -> T:

@@ -129,3 +129,18 @@ def test_screenshot_renders_every_page(tmp_path: Path, filled: Path) -> None:
         assert (image.width(), image.height()) == (1200, 800)
     bad = _gui("--data-dir", str(filled), "screenshot", "--out", str(out), "--size", "big", home=tmp_path)
     assert bad.returncode == 2 and "--size" in bad.stderr
+
+
+def test_demo_fills_a_believable_store(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "demo"
+    code, out, err = run(capsys, "demo", "--customers", "40", "--seed", "3", "--json", "--data-dir", str(folder))
+    assert code == 0, err
+    counts = json.loads(out)
+    assert counts["customers"] == 40 and counts["notes"] > 40 and counts["purchases"] > 0
+    code, out, _ = run(capsys, "--data-dir", str(folder), "find", "", "--limit", "100", "--json")
+    found = json.loads(out)
+    assert found["total"] == 40
+    assert all(r["name"] and any("\u4e00" <= ch <= "\u9fff" for ch in r["name"]) for r in found["results"])
+    assert sum(bool(r["tags"]) for r in found["results"]) == 40
+    code, _, err = run(capsys, "--data-dir", str(folder), "demo", "--customers", "-1")
+    assert code == 2 and "不能是负数" in err

@@ -79,6 +79,20 @@ class MainWindow(QMainWindow):
         if not ctx.ui_state.restore_geometry("main", self):
             self.resize(1280, 820)
         self.show_page("today")
+        QTimer.singleShot(0, self._age_stages)
+
+    def _age_stages(self) -> None:
+        """Stages move with the calendar (新客 → 已购 → 沉睡 …): bring them up to date, off the GUI thread."""
+        from services.timeline import age_stages
+        from ui.background import run_in_background
+
+        store = self.ctx.store
+
+        def work(_progress: object) -> int:
+            with store.db.session() as session:
+                return age_stages(session)
+
+        run_in_background(self, work, lambda changed: changed and self.ctx.customers_changed.emit([]), quiet=True)
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar(tr("搜索"))

@@ -91,3 +91,13 @@ def test_odd_characters_in_the_query_do_not_break_search(
 def test_no_match_finds_nobody(session: Session, book: dict[str, int]) -> None:
     assert search(session, "赵敏") == set()
     assert search(session, "99999") == set()
+
+
+def test_short_letter_queries_match_at_the_start_of_a_name_or_id_only(session, add_customer) -> None:
+    """'zl' means the initials of 张丽, not two letters in the middle of a random WeChat ID."""
+    zl = add_customer("张丽")
+    noise = add_customer("王芳", wechat_id="wxid_q9fsofllzlo9o")
+    zl_id = add_customer("陈晨", wechat_id="zl_studio")
+    assert search(session, "zl") == {zl, zl_id}
+    assert noise not in search(session, "zl")
+    assert search(session, "0013") == set()  # digits still match anywhere: none here

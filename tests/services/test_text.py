@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.text import fold, names_pinyin, normalize_phone, normalize_query, pinyin_of
+from services.text import fold, normalize_phone, normalize_query, pinyin_of, search_columns
 
 
 @pytest.mark.parametrize(("typed", "stored"), [
@@ -29,7 +29,10 @@ def test_normalize_phone_refuses(typed: str) -> None:
 def test_pinyin_and_initials() -> None:
     assert pinyin_of("张丽") == ("zhangli", "zl")
     assert pinyin_of("陈晓燕") == ("chenxiaoyan", "cxy")
-    assert names_pinyin(["张丽", "", "丽丽"]) == ("zhangli lili", "zl ll")
+    columns = search_columns("张丽", "", "丽丽", "WXID_88", "13800138000", ["油性肌"])
+    assert columns["pinyin"] == "zhangli"  # the 备注名's pinyin: the list sorts by it
+    assert columns["initials"] == "zl ll"
+    assert columns["search_text"] == "\n张丽\n丽丽\nwxid_88\n13800138000\nzhangli\nlili\nzl\nll\n油性肌"
 
 
 @pytest.mark.parametrize(("typed", "query"), [

@@ -219,3 +219,22 @@ def test_note_must_have_text_and_a_known_kind(session: Session, cid: int) -> Non
     assert set(caught.value.fields) == {"body", "kind"}
     session.rollback()
     assert timeline(session, cid) == []
+
+
+def test_stages_age_with_the_calendar(session, add_customer) -> None:
+    """A 新客 today is 已购 two months later and 沉睡 after half a year, with no new purchase."""
+    from datetime import timedelta
+
+    from models import Customer
+    from services.timeline import age_stages, save_purchase
+
+    cid = add_customer("张丽")
+    save_purchase(session, cid, date.today(), "白茶饼", 1, "300")
+    assert session.get(Customer, cid).stage == "新客"
+    assert age_stages(session, date.today() + timedelta(days=60)) == 1
+    session.expire_all()
+    assert session.get(Customer, cid).stage == "已购"
+    assert age_stages(session, date.today() + timedelta(days=60)) == 0  # nothing left to change
+    age_stages(session, date.today() + timedelta(days=200))
+    session.expire_all()
+    assert session.get(Customer, cid).stage == "沉睡"

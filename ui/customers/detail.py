@@ -106,6 +106,8 @@ class CustomerDetail(QWidget):
         self.window_button = QPushButton(tr("在新窗口打开"))
         self.window_button.clicked.connect(self._open_window)
         self.delete_button = QPushButton(tr("删除客户"))
+        self.delete_button.setStyleSheet("QPushButton { color: #c62828; border-color: #e57373; }")
+        self.delete_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.delete_button.clicked.connect(self.delete_customer)
         self.contact_label = QLabel()
         self.contact_label.setStyleSheet("color: #777;")

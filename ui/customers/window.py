@@ -31,6 +31,7 @@ class CustomerWindow(QMainWindow):
         self._update_title()
         if not ctx.ui_state.restore_geometry(GEOMETRY_KEY, self):
             self.resize(760, 860)
+        self.detail.timeline.note_text.setFocus()
 
     @classmethod
     def open_for(cls, ctx: AppContext, customer_id: int, parent: QWidget | None = None) -> CustomerWindow:
