@@ -60,8 +60,10 @@ def test_nothing_chosen_shows_how_to_start(detail):
 
 
 def test_new_customer_is_saved_with_normalised_phone(qtbot, ctx, detail, type_text):
+    detail.activateWindow()
     detail.start_new()
     assert detail.tabs.currentIndex() == 1 and not detail.tabs.isTabEnabled(0)
+    qtbot.waitUntil(detail.form.remark_name.hasFocus)
     type_text(detail.form.remark_name, "王姐")
     qtbot.keyClicks(detail.form.phone, "138-0013 8000")
     with qtbot.waitSignal(detail.created) as created, qtbot.waitSignal(ctx.customers_changed) as changed:
@@ -130,6 +132,31 @@ def test_edit_with_ctrl_s_and_undo(qtbot, ctx, shown, customer_id, type_text):
     assert not shown.dirty_label.isVisible()
 
 
+def test_unsaved_edits_are_offered_for_saving_before_switching(qtbot, ctx, shown, customer_id,
+                                                               monkeypatch, type_text):
+    from PySide6.QtWidgets import QMessageBox
+
+    with ctx.session() as session:
+        other = create_customer(session, CustomerInput(remark_name="李姐")).id
+    asked: list[str] = []
+
+    def answer_save(box):
+        asked.append(box.text())
+        next(b for b in box.buttons() if b.text() == "保存").click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer_save)
+    shown.tabs.setCurrentIndex(1)
+    type_text(shown.form.occupation, "设计师")
+    shown.show_customer(other)
+    assert asked == ["“张丽”的资料有未保存的修改，要保存吗？"]
+    assert shown.current_customer_id() == other and shown.name_label.text() == "李姐"
+    with ctx.session() as session:
+        assert get_customer(session, customer_id).occupation == "设计师"
+    shown.show_customer(customer_id)  # nothing unsaved now: no question
+    assert len(asked) == 1
+
+
 def test_stage_override_is_shown_as_manual(qtbot, ctx, shown, customer_id):
     shown.tabs.setCurrentIndex(1)
     assert shown.form.stage.itemText(0) == "自动（当前：潜在）"
@@ -191,6 +218,11 @@ def test_pinned_note_comes_first(qtbot, ctx, shown, customer_id):
 
 def test_purchase_changes_the_total_in_the_header(qtbot, shown, type_text):
     assert "¥0" in shown.spent_label.text()
+    click(qtbot, shown.timeline.purchase_button)
+    type_text(shown.timeline.dialog.product, "不要了")
+    qtbot.keyClick(shown.timeline.dialog.product, Qt.Key.Key_Escape)  # Esc cancels, nothing saved
+    assert shown.timeline.dialog is None and card_texts(shown) == []
+
     click(qtbot, shown.timeline.purchase_button)
     dialog = shown.timeline.dialog
     assert dialog is not None and dialog.isVisible()
@@ -333,3 +365,10 @@ def test_open_in_a_window_of_its_own(qtbot, ctx, shown, customer_id, monkeypatch
     window.close()
     assert customer_id not in CustomerWindow._open
     assert ctx.ui_state.value("customer_window/geometry") is not None
+
+    window = CustomerWindow.open_for(ctx, customer_id)  # trashed from the pane: its window closes
+    qtbot.addWidget(window)
+    monkeypatch.setattr("ui.customers.detail.confirm", lambda *_a: True)
+    monkeypatch.setattr("ui.customers.detail.inform", lambda *_a: None)
+    click(qtbot, shown.delete_button)
+    assert not window.isVisible() and customer_id not in CustomerWindow._open

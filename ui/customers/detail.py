@@ -5,7 +5,6 @@ Used by the customers page (next to the list) and by CustomerWindow (in its own 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import Customer
 from services.accounts import list_accounts
 from services.custom_fields import list_fields
 from services.customers import (
@@ -38,24 +38,11 @@ from services.tags import set_customer_tags, tag_tree
 from services.timeline import money
 from ui.context import AppContext
 from ui.customers.profile_form import ProfileForm
-from ui.customers.tag_picker import pick_tags
-from ui.customers.timeline_view import PIN_COLOR, TimelineView, badge
+from ui.customers.tag_picker import pick_tags, tags_html
+from ui.customers.timeline_view import PIN_COLOR, TimelineView, badge, next_follow_up_html
 from ui.errors import confirm, show_error
 from ui.i18n import tr
-from ui.widgets import EmptyState, FieldError, tag_chip_html
-
-
-@dataclass(frozen=True)
-class _Facts:
-    """What the header shows about a saved customer."""
-
-    name: str
-    stage: str
-    stage_override: str
-    spent_cents: int
-    purchases: int
-    next_follow_up: date | None
-    contact: str
+from ui.widgets import EmptyState, FieldError
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:
@@ -101,6 +88,8 @@ class CustomerDetail(QWidget):
     def _build_content(self) -> QWidget:
         self.name_label = QLabel()
         self.name_label.setStyleSheet("font-size: 20px; font-weight: bold;")
+        self.name_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.name_label.setWordWrap(True)  # a long 备注名 wraps instead of widening the pane
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stage_badge = badge("", "#00897b")
         self.window_button = QPushButton(tr("在新窗口打开"))
@@ -111,10 +100,13 @@ class CustomerDetail(QWidget):
         self.delete_button.clicked.connect(self.delete_customer)
         self.contact_label = QLabel()
         self.contact_label.setStyleSheet("color: #777;")
+        self.contact_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.contact_label.setWordWrap(True)
         self.contact_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.spent_label = QLabel()
         self.spent_label.setStyleSheet("font-size: 14px;")
         self.follow_up_label = QLabel()
+        self.follow_up_label.setWordWrap(True)
         title_row = QHBoxLayout()
         title_row.addWidget(self.name_label)
         title_row.addWidget(self.stage_badge)
@@ -124,8 +116,7 @@ class CustomerDetail(QWidget):
         facts_row = QHBoxLayout()
         facts_row.addWidget(self.spent_label)
         facts_row.addSpacing(24)
-        facts_row.addWidget(self.follow_up_label)
-        facts_row.addStretch(1)
+        facts_row.addWidget(self.follow_up_label, 1)
 
         self.tags_label = QLabel()
         self.tags_label.setWordWrap(True)
@@ -287,63 +278,42 @@ class CustomerDetail(QWidget):
                 return False
             data = CustomerInput.of(customer, custom_values(session, customer.id))
             self._tag_ids = customer_tag_ids(session, customer.id)
-            contact = "   ".join(part for part in (
-                tr("微信号 {v}", v=customer.wechat_id) if customer.wechat_id else "",
-                tr("手机 {v}", v=customer.phone) if customer.phone else "", customer.city) if part)
-            facts = _Facts(customer.display_name, customer.stage, customer.stage_override,
-                           customer.total_spent_cents, customer.purchase_count,
-                           customer.next_follow_up_on, contact)
+            groups = tag_tree(session, with_counts=False)
         if not keep_form:
-            self.form.load(data, facts.stage)
+            self.form.load(data, customer.stage)
             self._baseline = self.form.value()
-        self._show_facts(facts)
-        self._show_tags()
+        self._show_facts(customer)
+        self.tags_label.setText(tags_html(groups, self._tag_ids))
         self.tags_error.show_message("")
         self.stack.setCurrentIndex(1)
         self._update_dirty()
         return True
 
-    def _show_facts(self, facts: _Facts) -> None:
-        self.name_label.setText(facts.name)
-        if facts.stage_override:
-            self.stage_badge.setText(tr("{stage}（手动）", stage=tr(facts.stage_override)))
-            self.stage_badge.setToolTip(tr("手动设置的阶段；按购买记录计算是：{stage}", stage=tr(facts.stage)))
+    def _show_facts(self, customer: Customer) -> None:
+        """The header: name, stage, contact, 累计消费 and 下次跟进 (from a detached customer)."""
+        self.name_label.setText(customer.display_name)
+        if customer.stage_override:
+            self.stage_badge.setText(tr("{stage}（手动）", stage=tr(customer.stage_override)))
+            self.stage_badge.setToolTip(tr("手动设置的阶段；按购买记录计算是：{stage}", stage=tr(customer.stage)))
         else:
-            self.stage_badge.setText(tr(facts.stage))
+            self.stage_badge.setText(tr(customer.stage))
             self.stage_badge.setToolTip(tr("按购买记录自动计算的阶段"))
-        self.contact_label.setText(facts.contact)
+        contact = "   ".join(part for part in (
+            tr("微信号 {v}", v=customer.wechat_id) if customer.wechat_id else "",
+            tr("手机 {v}", v=customer.phone) if customer.phone else "", customer.city) if part)
+        self.contact_label.setText(contact)
+        self.contact_label.setVisible(bool(contact))
         self.spent_label.setText(tr("累计消费 <b>{money}</b>　购买 {n} 次",
-                                    money=money(facts.spent_cents), n=facts.purchases))
-        self.follow_up_label.setText(self._follow_up_text(facts.next_follow_up))
+                                    money=money(customer.total_spent_cents), n=customer.purchase_count))
+        self.follow_up_label.setText(next_follow_up_html(customer.next_follow_up_on))
         for widget in (self.stage_badge, self.delete_button, self.spent_label, self.follow_up_label):
             widget.show()
         self.window_button.setVisible(self._in_pane)
-        self.contact_label.setVisible(bool(facts.contact))
-
-    @staticmethod
-    def _follow_up_text(due: date | None) -> str:
-        if due is None:
-            return f'<span style="color:#888;">{tr("下次跟进：未安排")}</span>'
-        days = (due - date.today()).days
-        if days < 0:
-            when, color = tr("{d}（逾期 {n} 天）", d=due.isoformat(), n=-days), "#d32f2f"
-        elif days == 0:
-            when, color = tr("今天"), PIN_COLOR
-        else:
-            when, color = tr("{d}（{n} 天后）", d=due.isoformat(), n=days), "#00796b"
-        return f'<span style="color:{color}; font-size:14px; font-weight:bold;">{tr("下次跟进：")}{when}</span>'
 
     def _show_tags(self) -> None:
-        chosen = set(self._tag_ids)
         with self.ctx.session() as session:
             groups = tag_tree(session, with_counts=False)
-        parts = []
-        for group in groups:
-            chips = " ".join(tag_chip_html(tag.name, tag.color) for tag in group.tags if tag.id in chosen)
-            if chips:
-                parts.append(f'<span style="color:#888;">{group.name}</span> {chips}')
-        self.tags_label.setText("&nbsp;&nbsp;&nbsp;".join(parts) if parts
-                                else f'<span style="color:#888;">{tr("还没有标签")}</span>')
+        self.tags_label.setText(tags_html(groups, self._tag_ids))
 
     # ---- saving --------------------------------------------------------------------------------
 

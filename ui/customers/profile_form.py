@@ -36,6 +36,18 @@ _NO_DATE = QDate(1900, 1, 1)
 _NO_YEAR = 1899
 
 
+def with_error(widget: QWidget) -> tuple[QWidget, FieldError]:
+    """`widget` with its own error message right under it (hidden while there is none)."""
+    container = QWidget()
+    box = QVBoxLayout(container)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    box.addWidget(widget)
+    error = FieldError()
+    box.addWidget(error)
+    return container, error
+
+
 class _DateEdit(QDateEdit):
     """A date box that opens on today (not on 1900) when it was empty."""
 
@@ -204,14 +216,7 @@ class ProfileForm(QWidget):
 
     def _row(self, key: str, label: str, widget: QWidget) -> QWidget:
         """Add `widget` with its FieldError underneath; returns the row's container."""
-        container = QWidget()
-        box = QVBoxLayout(container)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        error = FieldError()
-        box.addWidget(error)
-        self._errors[key] = error
+        container, self._errors[key] = with_error(widget)
         self._fields[key] = widget
         self.form.addRow(label, container)
         return container

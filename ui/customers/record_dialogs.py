@@ -34,6 +34,7 @@ from models.timeline import NOTE_KINDS
 from services import timeline as tl
 from services.errors import UserError, ValidationError
 from ui.context import AppContext
+from ui.customers.profile_form import with_error
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.widgets import FieldError
@@ -66,7 +67,6 @@ class RecordDialog(QDialog):
     def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.saved_id: int | None = None
         self.setWindowTitle(title)
         self.setMinimumWidth(440)
         self.form = QFormLayout()
@@ -84,13 +84,7 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def add_row(self, key: str, label: str, widget: QWidget) -> None:
-        container = QWidget()
-        box = QVBoxLayout(container)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        self.errors[key] = FieldError()
-        box.addWidget(self.errors[key])
+        container, self.errors[key] = with_error(widget)
         self.form.addRow(label, container)
 
     def _save(self) -> None:
@@ -98,7 +92,7 @@ class RecordDialog(QDialog):
             label.show_message("")
         try:
             with self.ctx.session() as session:
-                self.saved_id = self.save(session)
+                self.save(session)
         except ValidationError as exc:
             for key, message in exc.fields.items():
                 target = self.errors.get(key)
@@ -112,7 +106,7 @@ class RecordDialog(QDialog):
             return
         self.accept()
 
-    def save(self, session: Session) -> int:
+    def save(self, session: Session) -> None:
         raise NotImplementedError
 
 
@@ -141,8 +135,8 @@ class NoteDialog(RecordDialog):
             self.pinned.setChecked(note.pinned)
         self.body.setFocus()
 
-    def save(self, session: Session) -> int:
-        return tl.save_note(session, self.customer_id, self.kind.currentData(), self.body.toPlainText(),
+    def save(self, session: Session) -> None:
+        tl.save_note(session, self.customer_id, self.kind.currentData(), self.body.toPlainText(),
                             pinned=self.pinned.isChecked(), note_id=self.note_id,
                             noted_at=self.noted_at.dateTime().toPython())  # type: ignore[arg-type]
 
@@ -178,8 +172,8 @@ class PurchaseDialog(RecordDialog):
             self.note.setText(record.note)
         self.product.setFocus()
 
-    def save(self, session: Session) -> int:
-        return tl.save_purchase(session, self.customer_id, self.purchased_on.date().toPython(),  # type: ignore[arg-type]
+    def save(self, session: Session) -> None:
+        tl.save_purchase(session, self.customer_id, self.purchased_on.date().toPython(),  # type: ignore[arg-type]
                                 self.product.text(), self.quantity.value(), self.amount.text(),
                                 self.channel.currentText(), self.note.text(), purchase_id=self.purchase_id)
 
@@ -220,8 +214,8 @@ class FollowUpDialog(RecordDialog):
         self.add_row("reason", tr("事由"), self.reason)
         self.reason.setFocus()
 
-    def save(self, session: Session) -> int:
-        return tl.save_follow_up(session, self.customer_id, self.due_on.date().toPython(),  # type: ignore[arg-type]
+    def save(self, session: Session) -> None:
+        tl.save_follow_up(session, self.customer_id, self.due_on.date().toPython(),  # type: ignore[arg-type]
                                  self.reason.currentText(), follow_up_id=self.follow_up_id)
 
 
@@ -256,8 +250,7 @@ class CompleteFollowUpDialog(RecordDialog):
         for widget in (self.next_due_on, self.next_quick, self.next_reason):
             widget.setEnabled(on)
 
-    def save(self, session: Session) -> int:
+    def save(self, session: Session) -> None:
         next_due = self.next_due_on.date().toPython() if self.plan_next.isChecked() else None
         tl.complete_follow_up(session, self.follow_up_id, self.result.toPlainText(),
                               next_due_on=next_due, next_reason=self.next_reason.currentText())  # type: ignore[arg-type]
-        return self.follow_up_id

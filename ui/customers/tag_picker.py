@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 from services.tags import GroupInfo, TagInfo, tag_tree
 from ui.context import AppContext
 from ui.i18n import tr
+from ui.widgets import tag_chip_html
 
 COLUMNS = 3
 
@@ -37,6 +40,18 @@ def color_dot(color: str, size: int = 12) -> QIcon:
     painter.drawEllipse(0, 0, size, size)
     painter.end()
     return QIcon(pixmap)
+
+
+def tags_html(groups: list[GroupInfo], chosen: list[int]) -> str:
+    """A customer's tags as coloured chips, each group's name in front of its chips."""
+    wanted = set(chosen)
+    parts = []
+    for group in groups:
+        chips = " ".join(tag_chip_html(html.escape(tag.name), tag.color) for tag in group.tags if tag.id in wanted)
+        if chips:
+            parts.append(f'<span style="color:#888;">{html.escape(group.name)}</span> {chips}')
+    return ("&nbsp;&nbsp;&nbsp;".join(parts) if parts
+            else f'<span style="color:#888;">{tr("还没有标签")}</span>')
 
 
 class TagPickerDialog(QDialog):
@@ -88,12 +103,14 @@ class TagPickerDialog(QDialog):
         if not group.tags:
             return
         kind = tr("多选") if group.multi else tr("单选")
-        box = QGroupBox(f"{group.name}（{kind}）" if not self.one else group.name)
+        name = group.name.replace("&", "&&")
+        box = QGroupBox(f"{name}（{kind}）" if not self.one else name)
         box.setProperty("group_name", group.name)
         grid = QGridLayout(box)
         buttons: list[QAbstractButton] = []
         for index, tag in enumerate(group.tags):
-            button: QAbstractButton = QRadioButton(tag.name) if self.one else QCheckBox(tag.name)
+            label = tag.name.replace("&", "&&")  # a literal &, not a keyboard mnemonic
+            button: QAbstractButton = QRadioButton(label) if self.one else QCheckBox(label)
             button.setIcon(color_dot(tag.color))
             button.setChecked(tag.id in selected and not self.one)
             button.setProperty("tag_id", tag.id)
@@ -125,7 +142,8 @@ class TagPickerDialog(QDialog):
             group_hit = needle in str(box.property("group_name")).lower()
             any_shown = False
             for button in buttons:
-                shown = not needle or group_hit or needle in button.text().lower()
+                name = self._tags[int(button.property("tag_id"))].name
+                shown = not needle or group_hit or needle in name.lower()
                 button.setVisible(shown)
                 any_shown = any_shown or shown
             box.setVisible(any_shown)

@@ -6,6 +6,7 @@ due date (overdue in red) and, once done, the result. Double-click a card to edi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from models.timeline import NOTE_KINDS
 from services import timeline as tl
@@ -51,10 +53,25 @@ PURCHASE_COLOR, FOLLOW_UP_COLOR, DONE_COLOR, OVERDUE_COLOR, PIN_COLOR = (
 
 def badge(text: str, color: str) -> QLabel:
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setStyleSheet(f"background-color: {color}; color: white; border-radius: 3px; "
                         "padding: 1px 6px; font-size: 12px;")
     label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     return label
+
+
+def next_follow_up_html(due: date | None) -> str:
+    """下次跟进 for a header: grey when none, red when overdue, orange today."""
+    if due is None:
+        return f'<span style="color:#888;">{tr("下次跟进：未安排")}</span>'
+    days = (due - date.today()).days
+    if days < 0:
+        when, color = tr("{d}（逾期 {n} 天）", d=due.isoformat(), n=-days), OVERDUE_COLOR
+    elif days == 0:
+        when, color = tr("今天"), PIN_COLOR
+    else:
+        when, color = tr("{d}（{n} 天后）", d=due.isoformat(), n=days), "#00796b"
+    return f'<span style="color:{color}; font-size:14px; font-weight:bold;">{tr("下次跟进：")}{when}</span>'
 
 
 class TimelineCard(QFrame):
@@ -322,10 +339,10 @@ class TimelineView(QWidget):
                             "follow_up": tl.delete_follow_up}
                 self._run(lambda s: deleters[item.kind](s, item.id))
 
-    def _run(self, change: object) -> None:
+    def _run(self, change: Callable[[Session], object]) -> None:
         try:
             with self.ctx.session() as session:
-                change(session)  # type: ignore[operator]
+                change(session)
         except Exception as exc:
             show_error(self, exc)
             self.reload()
