@@ -21,6 +21,7 @@ class Note(Timestamps, Base):
     body: Mapped[str] = mapped_column(Text)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     noted_at: Mapped[datetime] = mapped_column(DateTime)  # when it happened, shown on the timeline
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)  # 回收站
 
     __table_args__ = (Index("ix_note_customer", "customer_id", "noted_at"),)
 
@@ -36,6 +37,7 @@ class Purchase(Timestamps, Base):
     amount_cents: Mapped[int] = mapped_column(Integer, default=0)  # the whole line, in fen
     channel: Mapped[str] = mapped_column(String(50), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)  # 回收站
 
     __table_args__ = (Index("ix_purchase_customer", "customer_id", "purchased_on"),)
 
@@ -49,6 +51,7 @@ class FollowUp(Timestamps, Base):
     reason: Mapped[str] = mapped_column(String(200))
     done_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     result: Mapped[str] = mapped_column(Text, default="")
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)  # 回收站
 
     __table_args__ = (
         Index("ix_follow_up_customer", "customer_id", "due_on"),

@@ -11,7 +11,7 @@ from lunar_python import LunarYear
 from services.i18n import t
 
 LUNAR_MONTHS = ("正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊")
-_LUNAR_DAYS = ["初一", "初二", "初三", "初四", "初五", "初六", "初七", "初八", "初九", "初十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十", "廿一", "廿二", "廿三", "廿四", "廿五", "廿六", "廿七", "廿八", "廿九", "三十"]
+LUNAR_DAYS = ["初一", "初二", "初三", "初四", "初五", "初六", "初七", "初八", "初九", "初十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十", "廿一", "廿二", "廿三", "廿四", "廿五", "廿六", "廿七", "廿八", "廿九", "三十"]
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Birthday:
         if self.lunar:
             month = ("闰" if self.leap_month else "") + LUNAR_MONTHS[self.month - 1] + "月"
             year = f"{self.year} " if self.year else ""
-            return f"{t('农历')} {year}{month}{_LUNAR_DAYS[self.day - 1]}"
+            return f"{t('农历')} {year}{month}{LUNAR_DAYS[self.day - 1]}"
         if self.year:
             return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
         return f"{self.month:02d}-{self.day:02d}"

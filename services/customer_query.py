@@ -92,7 +92,7 @@ def text_condition(session: Session, query: str, *, notes: bool = True) -> Colum
             select(text("rowid")).select_from(text("customer_fts")).where(text("customer_fts MATCH :customer_q").bindparams(customer_q=phrase))
         )
         in_notes = Customer.id.in_(
-            select(Note.customer_id).where(Note.id.in_(
+            select(Note.customer_id).where(Note.deleted_at.is_(None), Note.id.in_(
                 select(text("rowid")).select_from(text("note_fts")).where(text("note_fts MATCH :note_q").bindparams(note_q=phrase))
             ))
         )
@@ -102,7 +102,8 @@ def text_condition(session: Session, query: str, *, notes: bool = True) -> Colum
     # services.text.search_columns); digits and Chinese anywhere (phone fragments, 丽 in 张丽).
     condition = contains(Customer.search_text, "\n" + q if q.isascii() and q.isalpha() else q)
     if notes and len(q) >= 2:
-        condition = or_(condition, Customer.id.in_(select(Note.customer_id).where(contains(Note.body, q))))
+        condition = or_(condition, Customer.id.in_(
+            select(Note.customer_id).where(contains(Note.body, q), Note.deleted_at.is_(None))))
     return condition  # type: ignore[no-any-return]
 
 

@@ -85,7 +85,8 @@ def set_note_pinned(session: Session, note_id: int, pinned: bool) -> None:
 
 
 def delete_note(session: Session, note_id: int) -> None:
-    session.delete(_get(session, Note, note_id))
+    """Move a note to the 回收站 (restorable from there)."""
+    _get(session, Note, note_id).deleted_at = _now()
     session.commit()
 
 
@@ -121,11 +122,11 @@ def save_purchase(session: Session, customer_id: int, purchased_on: date | None,
 
 
 def delete_purchase(session: Session, purchase_id: int) -> None:
+    """Move a purchase to the 回收站; the customer's totals no longer count it."""
     record = _get(session, Purchase, purchase_id)
-    customer_id = record.customer_id
-    session.delete(record)
+    record.deleted_at = _now()
     session.flush()
-    refresh_aggregates(session, [customer_id])
+    refresh_aggregates(session, [record.customer_id])
     session.commit()
 
 
@@ -160,12 +161,24 @@ def complete_follow_up(session: Session, follow_up_id: int, result: str,
 
 
 def delete_follow_up(session: Session, follow_up_id: int) -> None:
+    """Move a follow-up to the 回收站."""
     record = _get(session, FollowUp, follow_up_id)
-    customer_id = record.customer_id
-    session.delete(record)
+    record.deleted_at = _now()
     session.flush()
-    refresh_aggregates(session, [customer_id])
+    refresh_aggregates(session, [record.customer_id])
     session.commit()
+
+
+def get_note(session: Session, note_id: int) -> Note:
+    return _get(session, Note, note_id)
+
+
+def get_purchase(session: Session, purchase_id: int) -> Purchase:
+    return _get(session, Purchase, purchase_id)
+
+
+def get_follow_up(session: Session, follow_up_id: int) -> FollowUp:
+    return _get(session, FollowUp, follow_up_id)
 
 
 # ---- the timeline ------------------------------------------------------------------------------
@@ -174,13 +187,13 @@ def timeline(session: Session, customer_id: int, today: date | None = None) -> l
     """Pinned notes first, then everything newest first."""
     today = today or date.today()
     items: list[TimelineItem] = []
-    for note in session.scalars(select(Note).where(Note.customer_id == customer_id)):
+    for note in session.scalars(select(Note).where(Note.customer_id == customer_id, Note.deleted_at.is_(None))):
         items.append(TimelineItem("note", note.id, note.noted_at, note.kind, note.body, pinned=note.pinned))
-    for p in session.scalars(select(Purchase).where(Purchase.customer_id == customer_id)):
+    for p in session.scalars(select(Purchase).where(Purchase.customer_id == customer_id, Purchase.deleted_at.is_(None))):
         detail = "  ".join(x for x in (f"×{p.quantity}" if p.quantity != 1 else "", p.channel, p.note) if x)
         items.append(TimelineItem("purchase", p.id, datetime.combine(p.purchased_on, datetime.min.time()),
                                   f"{t('购买')} {money(p.amount_cents)}", f"{p.product}  {detail}".strip()))
-    for f in session.scalars(select(FollowUp).where(FollowUp.customer_id == customer_id)):
+    for f in session.scalars(select(FollowUp).where(FollowUp.customer_id == customer_id, FollowUp.deleted_at.is_(None))):
         body = f.reason + (f"\n{t('结果')}：{f.result}" if f.result else "")
         items.append(TimelineItem("follow_up", f.id, datetime.combine(f.due_on, datetime.min.time()),
                                   t("跟进"), body, done=f.done_at is not None,
@@ -195,11 +208,13 @@ def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
     today = today or date.today()
     p = Purchase.__table__.alias("p")
     f = FollowUp.__table__.alias("f")
-    total = select(func.coalesce(func.sum(p.c.amount_cents), 0)).where(p.c.customer_id == Customer.id)
-    count = select(func.count()).where(p.c.customer_id == Customer.id)
-    first = select(func.min(p.c.purchased_on)).where(p.c.customer_id == Customer.id)
-    last = select(func.max(p.c.purchased_on)).where(p.c.customer_id == Customer.id)
-    next_due = select(func.min(f.c.due_on)).where(f.c.customer_id == Customer.id, f.c.done_at.is_(None))
+    mine = (p.c.customer_id == Customer.id) & p.c.deleted_at.is_(None)
+    total = select(func.coalesce(func.sum(p.c.amount_cents), 0)).where(mine)
+    count = select(func.count()).where(mine)
+    first = select(func.min(p.c.purchased_on)).where(mine)
+    last = select(func.max(p.c.purchased_on)).where(mine)
+    next_due = select(func.min(f.c.due_on)).where(f.c.customer_id == Customer.id, f.c.done_at.is_(None),
+                                                  f.c.deleted_at.is_(None))
     values = {
         "total_spent_cents": total.scalar_subquery(),
         "purchase_count": count.scalar_subquery(),
@@ -238,8 +253,13 @@ def age_stages(session: Session, today: date | None = None) -> int:
     return changed
 
 
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
 def _get(session: Session, model: type[T], record_id: int) -> T:
+    """A live note, purchase or follow-up (not one in the 回收站)."""
     record = session.get(model, record_id)
-    if record is None:
+    if record is None or getattr(record, "deleted_at", None) is not None:
         raise UserError(t("这条记录已被删除"))
     return record

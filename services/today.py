@@ -28,7 +28,7 @@ def due_follow_ups(session: Session, today: date, days_ahead: int = 0, limit: in
     rows = session.execute(
         select(FollowUp.id, FollowUp.customer_id, Customer.remark_name, FollowUp.due_on, FollowUp.reason)
         .join(Customer, Customer.id == FollowUp.customer_id)
-        .where(FollowUp.done_at.is_(None), Customer.deleted_at.is_(None),
+        .where(FollowUp.done_at.is_(None), FollowUp.deleted_at.is_(None), Customer.deleted_at.is_(None),
                FollowUp.due_on <= today + timedelta(days=days_ahead))
         .order_by(FollowUp.due_on, FollowUp.id).limit(limit)
     ).all()
@@ -48,7 +48,7 @@ def book_summary(session: Session, today: date) -> BookSummary:
     customers = session.scalar(select(func.count()).where(live)) or 0
     added = session.scalar(select(func.count()).where(live, Customer.added_on >= today.replace(day=1))) or 0
     open_due = select(func.count()).select_from(FollowUp).join(Customer, Customer.id == FollowUp.customer_id) \
-        .where(live, FollowUp.done_at.is_(None))
+        .where(live, FollowUp.done_at.is_(None), FollowUp.deleted_at.is_(None))
     overdue = session.scalar(open_due.where(FollowUp.due_on < today)) or 0
     due_today = session.scalar(open_due.where(FollowUp.due_on == today)) or 0
     return BookSummary(int(customers), int(added), int(overdue), int(due_today))

@@ -29,7 +29,7 @@ _qt_problems: list[str] = []
 
 
 def _qt_messages(kind: QtMsgType, _context: object, message: str) -> None:
-    if "propagateSizeHints" in message:  # offscreen platform only: it cannot size native windows
+    if "This plugin does not support" in message:  # offscreen platform only: no native windows
         return
     if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
         _qt_problems.append(message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
@@ -53,5 +55,5 @@ class EmptyState(QWidget):
 def tag_chip_html(name: str, color: str) -> str:
     """A coloured tag for rich-text labels."""
     text_color = "#ffffff" if QColor(color).lightness() < 170 else "#222222"
-    return (f'<span style="background-color:{color}; color:{text_color}; '
-            f'border-radius:4px;">&nbsp;{name}&nbsp;</span>')
+    return (f'<span style="background-color:{html.escape(color)}; color:{text_color}; '
+            f'border-radius:4px;">&nbsp;{html.escape(name)}&nbsp;</span>')

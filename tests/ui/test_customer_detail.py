@@ -346,7 +346,6 @@ def test_delete_customer_moves_it_to_the_trash(qtbot, ctx, shown, customer_id, m
     assert shown.stack.currentWidget() is shown.empty and shown.current_customer_id() is None
 
 
-@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen cannot raise windows
 def test_open_in_a_window_of_its_own(qtbot, ctx, shown, customer_id, monkeypatch):
     from ui.customers.window import CustomerWindow
 

@@ -31,7 +31,7 @@ def page(qtbot, ctx):
 
 
 def names(page) -> list[str]:
-    return sorted(page.table.item(row, 0).text() for row in range(page.table.rowCount()))
+    return sorted(page.table.item(row, 1).text() for row in range(page.table.rowCount()))
 
 
 def click_row(qtbot, page, name: str) -> None:
@@ -48,7 +48,7 @@ def asking(monkeypatch, answer: bool) -> list[str]:
 
 def test_empty_trash_explains_itself(page):
     assert page.stack.currentWidget() is page.empty
-    assert "删除的客户会先放在这里" in page.empty.text.text()
+    assert "可以随时恢复" in page.empty.text.text()
     assert not page.empty_button.isEnabled()
 
 
@@ -66,7 +66,7 @@ def test_restore_one(qtbot, ctx, trashed, page):
 
     assert signal.args == [[trashed[0]]]
     assert names(page) == ["李姐"]
-    assert "已恢复 1 位客户" in page.notice.text()
+    assert "已恢复 1 项" in page.notice.text()
     with ctx.session() as session:
         assert customer_ids(session, CustomerFilter()) == [trashed[0]]
 
@@ -120,3 +120,41 @@ def test_selection_survives_a_reload(qtbot, ctx, trashed, page):
     page.table.selectAll()
     ctx.customers_changed.emit([])
     assert sorted(page.selected_ids()) == sorted(trashed)
+
+
+def test_a_deleted_note_and_purchase_wait_in_the_trash_and_come_back(qtbot, ctx, page, monkeypatch):
+    """Nothing is lost: a note or purchase deleted from a timeline can be restored, totals and all."""
+    from datetime import date
+
+    import ui.trash as trash_module
+    from services.timeline import delete_note, delete_purchase, save_note, save_purchase, timeline
+    from services.trash import list_trashed_records
+
+    with ctx.session() as s:
+        cid = create_customer(s, CustomerInput(remark_name="周姐")).id
+        note = save_note(s, cid, "喜好", "只喝熟普")
+        bought = save_purchase(s, cid, date(2026, 5, 1), "冰岛古树", 1, "1200")
+        delete_note(s, note)
+        delete_purchase(s, bought)
+        assert timeline(s, cid) == []
+    page.reload()
+    kinds = sorted(page.table.item(row, 0).text() for row in range(page.table.rowCount()))
+    assert kinds == ["笔记", "购买"]
+    page.table.selectAll()
+    page.restore_selected()
+    with ctx.session() as s:
+        assert {item.kind for item in timeline(s, cid)} == {"note", "purchase"}
+        from models import Customer
+
+        assert s.get(Customer, cid).total_spent_cents == 120000
+        assert list_trashed_records(s) == []
+    assert page.stack.currentWidget() is page.empty
+
+    with ctx.session() as s:
+        delete_note(s, note)
+    page.reload()
+    monkeypatch.setattr(trash_module, "confirm", lambda *_a: True)
+    page.empty_trash()
+    with ctx.session() as s:
+        assert list_trashed_records(s) == []
+        assert [item.kind for item in timeline(s, cid)] == ["purchase"]

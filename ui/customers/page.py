@@ -287,8 +287,7 @@ class CustomersPage(QWidget):
     def open_in_window(self, customer_id: int) -> None:
         from ui.customers.window import CustomerWindow
 
-        window = CustomerWindow(self.ctx, customer_id, self)
-        window.show()
+        CustomerWindow.open_for(self.ctx, customer_id, self)
 
     def _bulk(self, work_name: str, ids: list[int], work: object, *, removes: bool = False) -> None:
         """Run a bulk change in place, or off the GUI thread when the selection is large.

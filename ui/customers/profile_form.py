@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.accounts import AccountInfo
-from services.birthday import _LUNAR_DAYS, LUNAR_MONTHS, Birthday
+from services.birthday import LUNAR_DAYS, LUNAR_MONTHS, Birthday
 from services.custom_fields import FieldDef
 from services.customers import CustomerInput
 from services.stages import STAGES
@@ -137,7 +137,7 @@ class BirthdayEdit(QWidget):
         for number in range(1, 13):
             self.month.addItem(f"{LUNAR_MONTHS[number - 1]}月" if lunar else tr("{n}月", n=number), number)
         for number in range(1, 31 if lunar else 32):
-            self.day.addItem(_LUNAR_DAYS[number - 1] if lunar else tr("{n}日", n=number), number)
+            self.day.addItem(LUNAR_DAYS[number - 1] if lunar else tr("{n}日", n=number), number)
         self.month.setCurrentIndex(month)
         self.day.setCurrentIndex(min(day, self.day.count() - 1))
         self.month.blockSignals(False)

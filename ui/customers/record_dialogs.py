@@ -6,6 +6,7 @@ dialog open with the message under the field it is about. Esc cancels.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -29,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from models import FollowUp, Note, Purchase
 from models.timeline import NOTE_KINDS
 from services import timeline as tl
 from services.errors import UserError, ValidationError
@@ -43,13 +43,10 @@ PURCHASE_CHANNELS = ("微信", "门店", "小程序", "朋友圈", "社群", "�
 FOLLOW_UP_REASONS = ("回访使用感受", "提醒复购", "生日祝福", "新品推荐", "活动通知", "售后跟进")
 
 
-def load_record(ctx: AppContext, model: type[Any], record_id: int) -> Any:
-    """A detached note, purchase or follow-up to prefill a dialog (services have no getter yet)."""
+def load_record(ctx: AppContext, getter: Callable[[Session, int], Any], record_id: int) -> Any:
+    """A detached note, purchase or follow-up to prefill a dialog (UserError if it was deleted)."""
     with ctx.session() as session:
-        record = session.get(model, record_id)
-    if record is None:
-        raise UserError(tr("这条记录已被删除"))
-    return record
+        return getter(session, record_id)
 
 
 def date_edit(value: date, *, latest: date | None = None) -> QDateEdit:
@@ -115,7 +112,7 @@ class NoteDialog(RecordDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, tr("编辑笔记") if note_id else tr("写笔记"), parent)
         self.customer_id, self.note_id = customer_id, note_id
-        note = load_record(ctx, Note, note_id) if note_id else None
+        note = load_record(ctx, tl.get_note, note_id) if note_id else None
         self.kind = QComboBox()
         for kind in NOTE_KINDS:
             self.kind.addItem(tr(kind), kind)
@@ -146,7 +143,7 @@ class PurchaseDialog(RecordDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, tr("编辑购买记录") if purchase_id else tr("记一笔购买"), parent)
         self.customer_id, self.purchase_id = customer_id, purchase_id
-        record = load_record(ctx, Purchase, purchase_id) if purchase_id else None
+        record = load_record(ctx, tl.get_purchase, purchase_id) if purchase_id else None
         self.purchased_on = date_edit(record.purchased_on if record else date.today(), latest=date.today())
         self.product = QLineEdit()
         self.product.setPlaceholderText(tr("如 玫瑰精华 30ml"))
@@ -206,7 +203,7 @@ class FollowUpDialog(RecordDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, tr("编辑跟进") if follow_up_id else tr("安排跟进"), parent)
         self.customer_id, self.follow_up_id = customer_id, follow_up_id
-        record = load_record(ctx, FollowUp, follow_up_id) if follow_up_id else None
+        record = load_record(ctx, tl.get_follow_up, follow_up_id) if follow_up_id else None
         self.due_on = date_edit(record.due_on if record else date.today() + timedelta(days=3))
         self.reason = _reason_combo(record.reason if record else "")
         self.add_row("due_on", tr("哪天联系"), self.due_on)
@@ -225,7 +222,7 @@ class CompleteFollowUpDialog(RecordDialog):
     def __init__(self, ctx: AppContext, follow_up_id: int, parent: QWidget | None = None) -> None:
         super().__init__(ctx, tr("完成跟进"), parent)
         self.follow_up_id = follow_up_id
-        record = load_record(ctx, FollowUp, follow_up_id)
+        record = load_record(ctx, tl.get_follow_up, follow_up_id)
         self.save_button.setText(tr("完成"))
         self.result = QPlainTextEdit()
         self.result.setPlaceholderText(tr("聊了什么、TA怎么说，如 “很满意，下月再买两盒”"))

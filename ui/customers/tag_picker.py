@@ -47,7 +47,7 @@ def tags_html(groups: list[GroupInfo], chosen: list[int]) -> str:
     wanted = set(chosen)
     parts = []
     for group in groups:
-        chips = " ".join(tag_chip_html(html.escape(tag.name), tag.color) for tag in group.tags if tag.id in wanted)
+        chips = " ".join(tag_chip_html(tag.name, tag.color) for tag in group.tags if tag.id in wanted)
         if chips:
             parts.append(f'<span style="color:#888;">{html.escape(group.name)}</span> {chips}')
     return ("&nbsp;&nbsp;&nbsp;".join(parts) if parts

@@ -333,7 +333,7 @@ class TimelineView(QWidget):
         elif key == "delete":
             what = {"note": tr("笔记"), "purchase": tr("购买记录"), "follow_up": tr("跟进")}[item.kind]
             if confirm(self, tr("删除{what}", what=what),
-                       tr("删除这条{what}？\n\n{body}\n\n删除后不能恢复。", what=what,
+                       tr("删除这条{what}？\n\n{body}\n\n删除后会放进回收站，可以恢复。", what=what,
                           body=item.body[:80]), tr("删除")):
                 deleters = {"note": tl.delete_note, "purchase": tl.delete_purchase,
                             "follow_up": tl.delete_follow_up}
