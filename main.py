@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a bug: one line for the user, the traceback in the log
         log.exception("unexpected error")
-        print(f"客本出错了：{type(exc).__name__}: {exc}（详情见 {data_dir.log_file}）", file=sys.stderr)
+        first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+        print(f"客本出错了：{type(exc).__name__}: {first_line}（详情见 {data_dir.log_file}）", file=sys.stderr)
         return 1
 
 

@@ -128,7 +128,9 @@ def screenshot(app: QApplication, window: object, out: Path, size: str) -> int:
     window.resize(width, height)
     window.show()
     for key in window.page_keys():
-        window.show_page(key)
+        page = window.show_page(key)
+        if key == "customers" and getattr(page, "model", None) is not None and page.model.ids:  # type: ignore[attr-defined]
+            page.select_customer(page.model.ids[0])  # type: ignore[attr-defined]  # show the detail pane too
         for _ in range(3):
             app.processEvents()
         path = out / f"{key}.png"

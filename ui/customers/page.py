@@ -56,11 +56,13 @@ class TagChipsDelegate(QStyledItemDelegate):
         x = rect.x() + 4
         height = metrics.height() + 2
         y = rect.y() + (rect.height() - height) // 2
-        for name, color in model.tags_of(index.row()):
+        chips = model.tags_of(index.row())
+        for number, (name, color) in enumerate(chips):
             width = metrics.horizontalAdvance(name) + 12
-            if x + width > rect.right():
+            room = rect.right() - (0 if number == len(chips) - 1 else 16)  # keep space for "…"
+            if x + width > room:
                 painter.setPen(QColor("#888888"))
-                painter.drawText(QRect(x, y, 20, height), Qt.AlignmentFlag.AlignVCenter, "…")
+                painter.drawText(QRect(x, y, 14, height), Qt.AlignmentFlag.AlignVCenter, "…")
                 break
             background = QColor(color)
             painter.setPen(Qt.PenStyle.NoPen)
