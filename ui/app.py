@@ -11,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QThreadPool, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from services.errors import StoreLockedError, UserError
@@ -76,7 +76,9 @@ def _run_with_store(app: QApplication, args: argparse.Namespace, store: Store) -
     if args.bench_start:
         return bench_start(app, window, args.bench_start)
     window.show()
-    return app.exec()
+    code = app.exec()
+    QThreadPool.globalInstance().waitForDone(10_000)  # let background work finish its transaction
+    return code
 
 
 def bench_start(app: QApplication, window: object, page: str) -> int:
@@ -93,12 +95,21 @@ def bench_start(app: QApplication, window: object, page: str) -> int:
     window.show()
 
     def report() -> None:
+        # Peak memory of this program. VmHWM starts afresh at exec; ru_maxrss can carry the peak of
+        # the parent that forked us (the bench), so it is only the fallback.
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        status = Path("/proc/self/status")
+        if status.exists():
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    rss_mb = int(line.split()[1]) / 1024
         print(json.dumps({"page": page, "max_rss_mb": round(rss_mb, 1)}))
         app.quit()
 
     QTimer.singleShot(0, report)
-    return app.exec()
+    code = app.exec()
+    QThreadPool.globalInstance().waitForDone(10_000)
+    return code
 
 
 def smoke(app: QApplication, window: object) -> int:

@@ -57,9 +57,16 @@ class _Runner(QRunnable):
         try:
             result = self.work(self.progress)
         except BaseException as exc:  # handed to the GUI thread, shown there
-            self.signals.failed.emit(exc)
+            self._emit(self.signals.failed, exc)
         else:
-            self.signals.finished.emit(result)
+            self._emit(self.signals.finished, result)
+
+    @staticmethod
+    def _emit(signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the app is quitting and the receiver is gone: nobody to tell
+            log.info("background result dropped at exit")
 
 
 class BackgroundOp(QObject):
