@@ -5,6 +5,8 @@ Nothing here imports Qt. Every other layer reaches the database through these cl
 
 from models.base import Base
 from models.customer import Customer, CustomerTag
+from models.imports import ImportBatch, ImportChange, SavedMapping
+from models.referral import Referral
 from models.settings import CustomField, CustomFieldValue, SmartList, WechatAccount
 from models.tags import Tag, TagGroup
 from models.timeline import FollowUp, Note, Purchase
@@ -16,6 +18,10 @@ __all__ = [
     "CustomField",
     "CustomFieldValue",
     "FollowUp",
+    "ImportBatch",
+    "ImportChange",
+    "Referral",
+    "SavedMapping",
     "Note",
     "Purchase",
     "SmartList",

@@ -53,6 +53,7 @@ class Customer(Timestamps, Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
 
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)  # 回收站
+    import_batch_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)  # created by
 
     tags: Mapped[list[CustomerTag]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", lazy="selectin"

@@ -22,6 +22,7 @@ class Note(Timestamps, Base):
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     noted_at: Mapped[datetime] = mapped_column(DateTime)  # when it happened, shown on the timeline
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)  # 回收站
+    import_batch_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)  # created by
 
     __table_args__ = (Index("ix_note_customer", "customer_id", "noted_at"),)
 
@@ -38,6 +39,7 @@ class Purchase(Timestamps, Base):
     channel: Mapped[str] = mapped_column(String(50), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)  # 回收站
+    import_batch_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)  # created by
 
     __table_args__ = (Index("ix_purchase_customer", "customer_id", "purchased_on"),)
 
@@ -52,6 +54,7 @@ class FollowUp(Timestamps, Base):
     done_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     result: Mapped[str] = mapped_column(Text, default="")
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)  # 回收站
+    import_batch_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)  # created by
 
     __table_args__ = (
         Index("ix_follow_up_customer", "customer_id", "due_on"),

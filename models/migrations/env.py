@@ -8,9 +8,15 @@ connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only when someone runs the alembic CLI by hand
     raise SystemExit("Run migrations through KeBen (models.db.migrate), not the alembic command.")
 
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave the FTS5 tables (made by hand in 0001) out of autogenerate's comparisons."""
+    return not (type_ == "table" and name is not None and "_fts" in name)
+
+
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,
+    include_object=include_object,
     render_as_batch=True,
     compare_type=True,
 )
