@@ -56,6 +56,39 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--limit", type=int, default=20, metavar="N")
     find.add_argument("--json", action="store_true")
 
+    kinds = ("customers", "notes", "purchases", "follow-ups", "referrals")
+    imp = commands.add_parser("import", help="从 Excel/CSV 导入")
+    _global_options(imp, top=False)
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--kind", required=True, choices=(*kinds, "all"),
+                     help="导入什么；all = 客本导出的完整工作簿")
+    imp.add_argument("--sheet", metavar="NAME", default=None)
+    imp.add_argument("--header-row", type=int, metavar="N", default=None, help="表头在第几行（默认自动找）")
+    imp.add_argument("--encoding", metavar="E", default=None, help="CSV 的编码，如 gbk、utf-8")
+    imp.add_argument("--on-duplicate", choices=("update", "skip", "add"), default="update")
+    imp.add_argument("--dry-run", action="store_true", help="检查并统计，但不写入")
+    imp.add_argument("--report", metavar="OUT.xlsx", default=None, help="把有问题的行写成一个 Excel")
+    imp.add_argument("--json", action="store_true")
+
+    exp = commands.add_parser("export", help="导出到 Excel")
+    _global_options(exp, top=False)
+    exp.add_argument("--kind", choices=kinds, default=None)
+    exp.add_argument("--all", action="store_true", help="整个客户本，每类一张表")
+    exp.add_argument("--template", action="store_true", help="只导出带下拉选项的空白模板")
+    exp.add_argument("--out", required=True, metavar="FILE")
+    exp.add_argument("--tag", action="append", default=[], metavar="T", help="只导出有这个标签的客户（可重复）")
+    exp.add_argument("--json", action="store_true")
+
+    undo = commands.add_parser("undo-import", help="撤销一次导入")
+    _global_options(undo, top=False)
+    undo.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    undo.add_argument("--force", action="store_true", help="即使导入后又修改过，也撤销")
+    undo.add_argument("--json", action="store_true")
+
+    history = commands.add_parser("imports", help="导入记录")
+    _global_options(history, top=False)
+    history.add_argument("--json", action="store_true")
+
     shot = commands.add_parser("screenshot", help="把每个页面截图到文件夹")
     _global_options(shot, top=False)
     shot.add_argument("--out", required=True, metavar="DIR")
@@ -72,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     data_dir = DataDir.at(args.data_dir)
     runners: dict[str | None, Callable[[argparse.Namespace, DataDir], int]] = {
-        None: _run_gui, "demo": _run_command, "find": _run_command, "screenshot": _run_gui,
+        None: _run_gui, "screenshot": _run_gui,
+        **dict.fromkeys(("demo", "find", "import", "export", "undo-import", "imports"), _run_command),
     }
     try:
         return runners[args.command](args, data_dir)

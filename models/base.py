@@ -22,9 +22,12 @@ class Base(DeclarativeBase):
 
 
 class Timestamps:
-    """created_at / updated_at, kept by the database and the ORM."""
+    """created_at / updated_at in local time to the microsecond, set by the ORM (and by Core inserts
+    and updates). Undo-import compares them with the moment an import finished, so an edit in the
+    same second as the import still counts; the server default only covers raw SQL."""
 
-    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now,
+                                                 server_default=func.current_timestamp())
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+        DateTime, default=datetime.now, server_default=func.current_timestamp(), onupdate=datetime.now
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services import cli_excel
 from services.customer_query import CustomerFilter, find
 from services.errors import UserError
 from services.i18n import t
@@ -17,7 +18,7 @@ from services.paths import DataDir
 from services.store import open_store
 from services.tags import tag_by_name
 
-WRITING = {"demo"}
+WRITING = {"demo", "import", "undo-import"}
 
 
 def run(args: argparse.Namespace, data_dir: DataDir) -> int:
@@ -84,4 +85,5 @@ def cmd_demo(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"find": cmd_find, "demo": cmd_demo}
+COMMANDS = {"find": cmd_find, "demo": cmd_demo, "import": cli_excel.cmd_import, "export": cli_excel.cmd_export,
+            "undo-import": cli_excel.cmd_undo_import, "imports": cli_excel.cmd_imports}

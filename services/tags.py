@@ -70,7 +70,7 @@ def tag_by_name(session: Session, name: str) -> Tag | None:
 
 
 def save_group(session: Session, name: str, multi: bool = True, color: str = "",
-               group_id: int | None = None) -> int:
+               group_id: int | None = None, *, commit: bool = True) -> int:
     name = fold(name)
     if not name:
         raise ValidationError({"name": t("标签组名不能为空")})
@@ -87,7 +87,7 @@ def save_group(session: Session, name: str, multi: bool = True, color: str = "",
             _refuse_if_multiple(session, group)
         group.name, group.multi = name, multi
         group.color = color or group.color
-    session.commit()
+    _done(session, commit)
     return group.id
 
 
@@ -113,7 +113,7 @@ def delete_group(session: Session, group_id: int) -> None:
 
 
 def save_tag(session: Session, group_id: int, name: str, tag_id: int | None = None,
-             color: str | None = None) -> int:
+             color: str | None = None, *, commit: bool = True) -> int:
     """Add or rename a tag; `color` "" follows the group's colour, None keeps the tag's own."""
     name = fold(name)
     if not name:
@@ -130,7 +130,7 @@ def save_tag(session: Session, group_id: int, name: str, tag_id: int | None = No
         tag.name = name
         if color is not None:
             tag.color = color
-    session.commit()
+    _done(session, commit)
     return tag.id
 
 
@@ -194,6 +194,14 @@ def set_customer_tags(session: Session, customer_id: int, tag_ids: list[int]) ->
     session.execute(delete(CustomerTag).where(CustomerTag.customer_id == customer_id))
     session.add_all(CustomerTag(customer_id=customer_id, tag_id=tag.id) for tag in tags)
     session.commit()
+
+
+def _done(session: Session, commit: bool) -> None:
+    """Commit, or (inside a larger transaction such as an import) only flush to get the new id."""
+    if commit:
+        session.commit()
+    else:
+        session.flush()
 
 
 def _gone_group() -> TagGroup:

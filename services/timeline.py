@@ -221,6 +221,7 @@ def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
         "first_purchase_on": first.scalar_subquery(),
         "last_purchase_on": last.scalar_subquery(),
         "next_follow_up_on": next_due.scalar_subquery(),
+        "updated_at": Customer.updated_at,  # derived totals are not an edit (undo-import relies on this)
     }
     for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
         statement = update(Customer).values(values)
@@ -239,7 +240,7 @@ def refresh_stages(session: Session, customer_ids: list[int] | None, today: date
                       Customer.first_purchase_on, Customer.last_purchase_on, today)
     changed = 0
     for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
-        statement = update(Customer).values(stage=stage).where(Customer.stage != stage)
+        statement = update(Customer).values(stage=stage, updated_at=Customer.updated_at).where(Customer.stage != stage)
         if chunk is not None:
             statement = statement.where(Customer.id.in_(chunk))
         changed += int(session.execute(statement).rowcount)  # type: ignore[attr-defined]

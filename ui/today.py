@@ -30,6 +30,7 @@ from services.today import DueFollowUp, book_summary, due_follow_ups
 from ui.background import run_in_background
 from ui.context import AppContext
 from ui.errors import show_error
+from ui.excel.import_wizard import open_import_wizard
 from ui.i18n import tr
 from ui.widgets import EmptyState
 
@@ -81,6 +82,7 @@ class TodayPage(QWidget):
         self.welcome.add_button(tr("新建第一位客户")).clicked.connect(ctx.new_customer_requested.emit)
         self.demo_button = self.welcome.add_button(tr("加载演示数据（{n} 位客户）", n=DEMO_CUSTOMERS))
         self.demo_button.clicked.connect(self.load_demo)
+        self.welcome.add_button(tr("从 Excel 导入客户…")).clicked.connect(lambda: open_import_wizard(ctx, self))
         self.stack.addWidget(self.welcome)
 
         board = QWidget()

@@ -36,6 +36,7 @@ from ui.customers.filter_bar import FilterBar
 from ui.customers.model import CustomerTableModel
 from ui.customers.tag_picker import choose_tag
 from ui.errors import confirm, show_error
+from ui.excel.export_actions import customers_excel_button
 from ui.i18n import tr
 from ui.widgets import EmptyState
 
@@ -163,6 +164,7 @@ class CustomersPage(QWidget):
         top.addWidget(self.filter_bar, 1)
         top.addWidget(self.new_button)
         top.addWidget(self.bulk_button)
+        top.addWidget(customers_excel_button(ctx, self))  # 导入 / 导出 / 导入记录 / 模板
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.count_label)

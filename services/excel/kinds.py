@@ -1,0 +1,572 @@
+"""What each import kind does with one row: parse its cells, find the record it duplicates, write it.
+
+A kind never writes half a row: `parse` finds every problem first (the engine skips a row with
+any), and `apply` then writes the whole row. Creating goes through `Pending` (bulk inserts, for
+speed); updating an existing record saves its values before (`ImportChange`) so that undo can put
+them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from models import Customer, CustomerTag, CustomFieldValue, FollowUp, ImportChange, Note, Purchase, Referral
+from models.referral import REFERRAL_METHODS, REWARD_STATUSES
+from models.timeline import NOTE_KINDS
+from services.custom_fields import clean_value
+from services.excel import values as v
+from services.excel.resolve import CustomerKey, ImportContext
+from services.i18n import t
+from services.sqlutil import chunks
+from services.text import search_columns
+
+Values = dict[str, Any]
+Problems = dict[str, str]
+INSERT_CHUNK = 5000
+
+
+@dataclass
+class Pending:
+    """Rows to insert, flushed in chunks (executemany), for the speed a 100,000-row file needs."""
+
+    session: Session
+    batch_id: int | None
+    rows: dict[Any, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def add(self, model: Any, row: dict[str, Any]) -> None:
+        if self.batch_id is not None and model is not CustomerTag and model is not CustomFieldValue:
+            row["import_batch_id"] = self.batch_id
+        bucket = self.rows.setdefault(model, [])
+        bucket.append(row)
+        if model is Customer and len(bucket) >= INSERT_CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        # Customers first: the other rows point at them.
+        for model in sorted(self.rows, key=lambda m: m is not Customer):
+            bucket = self.rows[model]
+            for start in range(0, len(bucket), INSERT_CHUNK):
+                self.session.execute(insert(model), bucket[start:start + INSERT_CHUNK])
+            bucket.clear()
+
+
+def snapshot(session: Session, batch_id: int | None, model: Any, record: Any, names: list[str]) -> None:
+    """Keep a record's values before an import changes them."""
+    if batch_id is None:
+        return
+    before = {name: _jsonable(getattr(record, name)) for name in names}
+    session.add(ImportChange(batch_id=batch_id, table_name=model.__tablename__, record_id=record.id, before=before))
+
+
+def note_change(session: Session, batch_id: int | None, table: str, record_id: int, before: dict[str, Any]) -> None:
+    """A change that is not a whole record's columns: a tag or custom value added to a customer."""
+    if batch_id is not None:
+        session.add(ImportChange(batch_id=batch_id, table_name=table, record_id=record_id, before=before))
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _cell(raw: dict[str, Any], key: str) -> Any:
+    value = raw.get(key)
+    return None if value is None or (isinstance(value, str) and not value.strip()) else value
+
+
+def _parse(raw: dict[str, Any], problems: Problems, key: str, parser: Callable[[Any], Any]) -> Any:
+    value = _cell(raw, key)
+    if value is None:
+        return None
+    try:
+        return parser(value)
+    except ValueError as exc:
+        problems[key] = str(exc)
+        return None
+
+
+class Kind:
+    name = ""
+
+    def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
+        raise NotImplementedError
+
+    def file_key(self, values: Values) -> tuple[Any, ...] | None:
+        """Rows of the same file with the same key are one record (merged, not doubled)."""
+        return None
+
+    def match(self, ctx: ImportContext, values: Values) -> int | None:
+        raise NotImplementedError
+
+    def create(self, ctx: ImportContext, pending: Pending, values: Values) -> int:
+        raise NotImplementedError
+
+    def update(self, ctx: ImportContext, pending: Pending, record_id: int, values: Values) -> None:
+        raise NotImplementedError
+
+    def merge(self, ctx: ImportContext, pending: Pending, record_id: int, values: Values) -> None:
+        """A row repeating one already imported from this file (same key): nothing more to write."""
+
+    def finish(self, ctx: ImportContext, pending: Pending) -> None:
+        """After the last row (totals, referrals that point forward)."""
+
+
+# ---- customers -----------------------------------------------------------------------------------
+
+TEXT_FIELDS = ("remark_name", "real_name", "wechat_id", "nickname", "city", "address", "occupation",
+               "source", "member_level")
+PROFILE_FIELDS = (*TEXT_FIELDS, "phone", "gender", "wechat_account_id", "added_on", "birthday_year",
+                  "birthday_month", "birthday_day", "birthday_lunar", "birthday_leap_month")
+
+
+class Customers(Kind):
+    name = "customers"
+
+    def __init__(self) -> None:
+        self.referrers: dict[int, str] = {}  # customer id → the 介绍人 text, resolved at the end
+        self.totals: dict[int, Values] = {}  # customer id → imported 累计消费 and purchase dates
+        self.touched: set[int] = set()
+        self.left_out: list[tuple[int, str]] = []
+
+    def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
+        problems: Problems = {}
+        values: Values = {name: v.cell_text(raw[name]) for name in TEXT_FIELDS if name in raw}
+        if not values.get("remark_name"):
+            fallback = v.cell_text(raw.get("real_name")) or v.cell_text(raw.get("nickname"))
+            if fallback:
+                values["remark_name"] = fallback
+            else:
+                problems["remark_name"] = t("备注名（客户姓名）为空")
+        if len(values.get("remark_name", "")) > 100:
+            problems["remark_name"] = t("备注名太长（最多100个字）")
+        values["phone"] = _parse(raw, problems, "phone", v.parse_phone) or ""
+        values["gender"] = _parse(raw, problems, "gender", v.parse_gender) or ""
+        birthday = _parse(raw, problems, "birthday", v.parse_birthday)
+        if birthday is not None:
+            values.update(birthday_year=birthday.year, birthday_month=birthday.month, birthday_day=birthday.day,
+                          birthday_lunar=birthday.lunar, birthday_leap_month=birthday.leap_month)
+        for key in ("added_on", "first_purchase_on", "last_purchase_on", "next_follow_up_on"):
+            values[key] = _parse(raw, problems, key, v.parse_date)
+        if values["added_on"] and values["added_on"] > date.today():
+            problems["added_on"] = t("添加日期{d}晚于今天", d=values["added_on"])
+        values["total_spent"] = _parse(raw, problems, "total_spent", v.parse_money)
+        values["tags"] = v.split_tags(raw["tags"]) if _cell(raw, "tags") is not None else []
+        values["referrer"] = v.cell_text(raw.get("referrer"))
+        values["remark"] = v.cell_text(raw.get("remark"))
+        account = v.cell_text(raw.get("wechat_account"))
+        values["wechat_account"] = account
+        custom: dict[int, str] = {}
+        for key, cell in raw.items():
+            if key.startswith("custom:") and _cell(raw, key) is not None:
+                spec = ctx.custom_fields.get(int(key.split(":", 1)[1]))
+                if spec is not None:
+                    try:
+                        custom[spec.id] = clean_value(spec, v.cell_text(cell))
+                    except ValueError as exc:
+                        problems[key] = str(exc)
+        values["custom"] = custom
+        if values["referrer"] and values["referrer"] in (values.get("remark_name"), values.get("wechat_id")):
+            problems["referrer"] = t("介绍人不能是自己")
+        return values, problems
+
+    def file_key(self, values: Values) -> tuple[Any, ...] | None:
+        if values.get("wechat_id"):
+            return ("wechat", values["wechat_id"].lower())
+        if values.get("phone"):
+            return ("phone", values["phone"])
+        return ("name", values.get("remark_name"))
+
+    def match(self, ctx: ImportContext, values: Values) -> int | None:
+        return ctx.match_customer(values.get("remark_name", ""), values.get("wechat_id", ""), values["phone"])
+
+    def merge(self, ctx: ImportContext, pending: Pending, record_id: int, values: Values) -> None:
+        """The same customer twice in one file: the later row fills in and adds (tags, notes)."""
+        self.update(ctx, pending, record_id, values)
+
+    def _profile(self, ctx: ImportContext, values: Values) -> dict[str, Any]:
+        profile = {name: values[name] for name in PROFILE_FIELDS if values.get(name) not in (None, "")}
+        if values["wechat_account"]:
+            profile["wechat_account_id"] = ctx.account_id(values["wechat_account"])
+        return profile
+
+    def create(self, ctx: ImportContext, pending: Pending, values: Values) -> int:
+        cid = ctx.new_customer_id()
+        row = {"id": cid, "added_on": values.get("added_on") or date.today(), **self._profile(ctx, values)}
+        row.update(search_columns(row.get("remark_name", ""), row.get("real_name", ""), row.get("nickname", ""),
+                                  row.get("wechat_id", ""), row.get("phone", ""), self._searchable(ctx, values)))
+        pending.add(Customer, row)
+        ctx.remember(CustomerKey(cid, row["remark_name"], row.get("wechat_id", ""), row.get("phone", "")))
+        self._extras(ctx, pending, cid, values, existing_tags=set(), existing_custom={})
+        return cid
+
+    def update(self, ctx: ImportContext, pending: Pending, record_id: int, values: Values) -> None:
+        session = ctx.session
+        pending.flush()  # the record may have been created earlier in this file
+        customer = session.get(Customer, record_id)
+        if customer is None:
+            return
+        profile = self._profile(ctx, values)
+        changed = {k: val for k, val in profile.items() if getattr(customer, k) != val}
+        if changed:
+            snapshot(session, pending.batch_id, Customer, customer, list(changed) + ["search_text", "pinyin", "initials"])
+            for key, value in changed.items():
+                setattr(customer, key, value)
+        existing_tags = set(session.scalars(select(CustomerTag.tag_id).where(CustomerTag.customer_id == record_id)))
+        existing_custom = {fid: val for fid, val in session.execute(
+            select(CustomFieldValue.field_id, CustomFieldValue.value).where(CustomFieldValue.customer_id == record_id))}
+        self._extras(ctx, pending, record_id, values, existing_tags, existing_custom, updating=True)
+        if changed or values["custom"]:
+            from services.customers import refresh_search_text
+
+            session.flush()
+            refresh_search_text(session, [record_id])
+        ctx.remember(CustomerKey(record_id, customer.remark_name, customer.wechat_id, customer.phone))
+
+    def _searchable(self, ctx: ImportContext, values: Values) -> list[str]:
+        return [val for fid, val in values["custom"].items()
+                if val and ctx.custom_fields[fid].kind in ("text", "choice")]
+
+    def _extras(self, ctx: ImportContext, pending: Pending, cid: int, values: Values,
+                existing_tags: set[int], existing_custom: dict[int, str], updating: bool = False) -> None:
+        """Tags, custom values, the 备注 note, next follow-up; totals and referrers come at the end.
+
+        On a customer that was already there, what is added is noted for undo."""
+        single_groups = {ctx.tag_group_of[tid][0] for tid in existing_tags
+                         if tid in ctx.tag_group_of and not ctx.tag_group_of[tid][1]}
+        for name in values["tags"]:
+            tag_id = ctx.tag_id(name)
+            group, multi = ctx.tag_group_of[tag_id]
+            if tag_id in existing_tags or (not multi and group in single_groups):
+                continue  # already there, or its single-choice group already has a tag
+            existing_tags.add(tag_id)
+            if not multi:
+                single_groups.add(group)
+            pending.add(CustomerTag, {"customer_id": cid, "tag_id": tag_id})
+            if updating:
+                note_change(ctx.session, pending.batch_id, "customer_tag", cid, {"tag_id": tag_id})
+        for fid, value in values["custom"].items():
+            if existing_custom.get(fid) == value:
+                continue
+            if updating:
+                note_change(ctx.session, pending.batch_id, "custom_field_value", cid,
+                            {"field_id": fid, "value": existing_custom.get(fid)})
+            if fid in existing_custom:
+                ctx.session.execute(update(CustomFieldValue).where(
+                    CustomFieldValue.customer_id == cid, CustomFieldValue.field_id == fid).values(value=value))
+            else:
+                pending.add(CustomFieldValue, {"customer_id": cid, "field_id": fid, "value": value})
+        if values["remark"]:
+            pending.add(Note, {"customer_id": cid, "kind": "其他", "body": values["remark"], "pinned": False,
+                               "noted_at": datetime.now().replace(microsecond=0)})
+        if values["next_follow_up_on"]:
+            pending.add(FollowUp, {"customer_id": cid, "due_on": values["next_follow_up_on"],
+                                   "reason": t("跟进（导入）"), "result": ""})
+        if values["referrer"]:
+            self.referrers[cid] = values["referrer"]
+        if values["total_spent"] or values["first_purchase_on"] or values["last_purchase_on"]:
+            self.totals[cid] = values
+        self.touched.add(cid)
+
+    def finish(self, ctx: ImportContext, pending: Pending) -> None:
+        pending.flush()
+        self._add_totals(ctx, pending)
+        pending.flush()
+        self.left_out = self._add_referrals(ctx, pending)
+        from services.timeline import refresh_aggregates
+
+        refresh_aggregates(ctx.session, sorted(self.touched))
+
+    def _add_totals(self, ctx: ImportContext, pending: Pending) -> None:
+        """累计消费 in the file but no such purchases in the store: record the difference as a purchase
+        on the last purchase date (and the first purchase date, at ¥0, when it is earlier), so that
+        累计消费, 首次购买 and 最近购买 read as in the file."""
+        from sqlalchemy import func
+
+        current: dict[int, int] = {}
+        for chunk in chunks(list(self.totals)):
+            current.update({cid: int(total or 0) for cid, total in ctx.session.execute(
+                select(Purchase.customer_id, func.sum(Purchase.amount_cents))
+                .where(Purchase.customer_id.in_(chunk), Purchase.deleted_at.is_(None))
+                .group_by(Purchase.customer_id))})
+        for cid, values in self.totals.items():
+            total = values["total_spent"] or 0
+            first, last = values["first_purchase_on"], values["last_purchase_on"]
+            missing = total - int(current.get(cid) or 0)
+            if missing <= 0 and cid in current:
+                continue
+            day = last or first or date.today()
+            pending.add(Purchase, {"customer_id": cid, "purchased_on": day, "product": t("历史累计消费（导入）"),
+                                   "quantity": 1, "amount_cents": max(missing, 0), "channel": "", "note": ""})
+            if first and first < day:
+                pending.add(Purchase, {"customer_id": cid, "purchased_on": first, "product": t("首次购买（导入）"),
+                                       "quantity": 1, "amount_cents": 0, "channel": "",
+                                       "note": t("金额已计入累计消费")})
+
+    def check_referrers(self, ctx: ImportContext, parsed: list[tuple[Values, Problems]]) -> None:
+        """Before anything is written: every 介绍人 must name a customer of the store or of the file."""
+        in_file: set[str] = set()
+        for values, problems in parsed:
+            if not problems:
+                in_file.update(x for x in (values.get("remark_name"), values.get("wechat_id", "").lower(),
+                                           values.get("phone")) if x)
+        for values, problems in parsed:
+            text = values.get("referrer", "")
+            if text and not problems and text not in in_file and text.lower() not in in_file \
+                    and ctx.find_customer(text) is None:
+                problems["referrer"] = t("介绍人“{name}”在文件和客户本里都找不到", name=text)
+
+    def _add_referrals(self, ctx: ImportContext, pending: Pending) -> list[tuple[int, str]]:
+        """Link each customer to the 介绍人 named in the file; returns (customer id, problem) left out."""
+        left_out: list[tuple[int, str]] = []
+        for cid, text in self.referrers.items():
+            referrer = ctx.find_customer(text)
+            if referrer is None:
+                left_out.append((cid, t("介绍人“{name}”找不到", name=text)))
+                continue
+            problem = referral_problem(ctx, referrer, cid)
+            if problem:
+                left_out.append((cid, problem))
+                continue
+            existing = ctx.session.scalar(select(Referral).where(Referral.referee_id == cid))
+            if existing is None:
+                ctx.session.add(Referral(referrer_id=referrer, referee_id=cid, referred_on=None, method="口碑",
+                                         import_batch_id=pending.batch_id))
+            elif existing.referrer_id != referrer or existing.deleted_at is not None:
+                snapshot(ctx.session, pending.batch_id, Referral, existing, ["referrer_id", "deleted_at"])
+                existing.referrer_id, existing.deleted_at = referrer, None
+            ctx.session.flush()
+        return left_out
+
+
+# ---- records of a customer ---------------------------------------------------------------------
+
+def _customer_of(ctx: ImportContext, raw: dict[str, Any], problems: Problems) -> int | None:
+    number = _cell(raw, "customer_number")
+    if number is not None:
+        try:
+            found = ctx.by_number.get(v.parse_int(number))
+        except ValueError:
+            found = None
+        if found is not None:
+            return found
+    name = v.cell_text(raw.get("customer_name"))
+    wechat_id = v.cell_text(raw.get("customer_wechat_id"))
+    phone = ""
+    if _cell(raw, "customer_phone") is not None:
+        try:
+            phone = v.parse_phone(raw["customer_phone"])
+        except ValueError as exc:
+            problems["customer_phone"] = str(exc)
+    found = None
+    if wechat_id:
+        found = ctx.by_wechat.get(wechat_id.lower())
+    if found is None and phone:
+        found = ctx.by_phone.get(phone)
+    if found is None and name:
+        named = ctx.by_name.get(name, [])
+        if len(named) > 1:
+            problems["customer_name"] = t("有 {n} 位客户都叫“{name}”，请加上客户微信号或手机来区分", n=len(named), name=name)
+            return None
+        found = named[0] if named else None
+    if found is None and "customer_phone" not in problems:
+        shown = name or wechat_id or phone
+        problems["customer_name"] = (t("客户“{name}”在客户本里找不到（请先导入客户）", name=shown) if shown
+                                     else t("没有写是哪位客户"))
+    return found
+
+
+class Notes(Kind):
+    name = "notes"
+
+    def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
+        problems: Problems = {}
+        values: Values = {"customer_id": _customer_of(ctx, raw, problems)}
+        values["kind"] = v.cell_text(raw.get("kind")) or "其他"
+        if values["kind"] not in NOTE_KINDS:
+            problems["kind"] = t("笔记类型“{k}”不对，只能是：{kinds}", k=values["kind"], kinds="、".join(NOTE_KINDS))
+        values["body"] = v.cell_text(raw.get("body"))
+        if not values["body"]:
+            problems["body"] = t("笔记内容为空")
+        noted = _parse(raw, problems, "noted_at", v.parse_datetime)
+        values["noted_at"] = noted or datetime.now().replace(microsecond=0)
+        values["pinned"] = bool(_parse(raw, problems, "pinned", v.parse_bool))
+        return values, problems
+
+    def file_key(self, values: Values) -> tuple[Any, ...] | None:
+        return (values["customer_id"], values["body"])
+
+    def match(self, ctx: ImportContext, values: Values) -> int | None:
+        return ctx.session.scalar(select(Note.id).where(
+            Note.customer_id == values["customer_id"], Note.body == values["body"], Note.deleted_at.is_(None)))
+
+    def create(self, ctx: ImportContext, pending: Pending, values: Values) -> int:
+        pending.add(Note, {k: values[k] for k in ("customer_id", "kind", "body", "pinned", "noted_at")})
+        return int(values["customer_id"])
+
+    def update(self, ctx: ImportContext, pending: Pending, record_id: int, values: Values) -> None:
+        _update_record(ctx, pending, Note, record_id, {k: values[k] for k in ("kind", "pinned")})
+
+
+class Purchases(Kind):
+    name = "purchases"
+
+    def __init__(self) -> None:
+        self.touched: set[int] = set()
+
+    def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
+        problems: Problems = {}
+        values: Values = {"customer_id": _customer_of(ctx, raw, problems)}
+        values["purchased_on"] = _parse(raw, problems, "purchased_on", v.parse_date)
+        if values["purchased_on"] is None and "purchased_on" not in problems:
+            problems["purchased_on"] = t("购买日期为空")
+        elif values["purchased_on"] and values["purchased_on"] > date.today():
+            problems["purchased_on"] = t("购买日期{d}晚于今天", d=values["purchased_on"])
+        values["product"] = v.cell_text(raw.get("product"))
+        if not values["product"]:
+            problems["product"] = t("商品为空")
+        values["quantity"] = _parse(raw, problems, "quantity", lambda x: v.parse_int(x, minimum=1)) or 1
+        values["amount_cents"] = _parse(raw, problems, "amount", v.parse_money) or 0
+        values["channel"] = v.cell_text(raw.get("channel"))
+        values["note"] = v.cell_text(raw.get("note"))
+        return values, problems
+
+    def file_key(self, values: Values) -> tuple[Any, ...] | None:
+        return None  # two identical purchase rows in one file are two purchases
+
+    def match(self, ctx: ImportContext, values: Values) -> int | None:
+        return ctx.session.scalar(select(Purchase.id).where(
+            Purchase.customer_id == values["customer_id"], Purchase.purchased_on == values["purchased_on"],
+            Purchase.product == values["product"], Purchase.amount_cents == values["amount_cents"],
+            Purchase.deleted_at.is_(None)))
+
+    def create(self, ctx: ImportContext, pending: Pending, values: Values) -> int:
+        pending.add(Purchase, {k: values[k] for k in ("customer_id", "purchased_on", "product", "quantity",
+                                                       "amount_cents", "channel", "note")})
+        self.touched.add(values["customer_id"])
+        return int(values["customer_id"])
+
+    def update(self, ctx: ImportContext, pending: Pending, record_id: int, values: Values) -> None:
+        _update_record(ctx, pending, Purchase, record_id, {k: values[k] for k in ("quantity", "channel", "note")})
+
+    def finish(self, ctx: ImportContext, pending: Pending) -> None:
+        from services.timeline import refresh_aggregates
+
+        pending.flush()
+        refresh_aggregates(ctx.session, sorted(self.touched))
+
+
+class FollowUps(Purchases):
+    name = "follow-ups"
+
+    def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
+        problems: Problems = {}
+        values: Values = {"customer_id": _customer_of(ctx, raw, problems)}
+        values["due_on"] = _parse(raw, problems, "due_on", v.parse_date)
+        if values["due_on"] is None and "due_on" not in problems:
+            problems["due_on"] = t("跟进日期为空")
+        values["reason"] = v.cell_text(raw.get("reason")) or t("跟进")
+        done = bool(_parse(raw, problems, "done", v.parse_bool))
+        values["done_at"] = datetime.combine(values["due_on"], time(12)) if done and values["due_on"] else None
+        values["result"] = v.cell_text(raw.get("result"))
+        return values, problems
+
+    def file_key(self, values: Values) -> tuple[Any, ...] | None:
+        return (values["customer_id"], values["due_on"], values["reason"])
+
+    def match(self, ctx: ImportContext, values: Values) -> int | None:
+        return ctx.session.scalar(select(FollowUp.id).where(
+            FollowUp.customer_id == values["customer_id"], FollowUp.due_on == values["due_on"],
+            FollowUp.reason == values["reason"], FollowUp.deleted_at.is_(None)))
+
+    def create(self, ctx: ImportContext, pending: Pending, values: Values) -> int:
+        pending.add(FollowUp, {k: values[k] for k in ("customer_id", "due_on", "reason", "done_at", "result")})
+        self.touched.add(values["customer_id"])
+        return int(values["customer_id"])
+
+    def update(self, ctx: ImportContext, pending: Pending, record_id: int, values: Values) -> None:
+        _update_record(ctx, pending, FollowUp, record_id, {k: values[k] for k in ("done_at", "result")})
+
+
+class Referrals(Kind):
+    name = "referrals"
+
+    def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
+        problems: Problems = {}
+        values: Values = {}
+        for key in ("referrer", "referee"):
+            text = v.cell_text(raw.get(key))
+            values[f"{key}_id"] = ctx.find_customer(text)
+            if values[f"{key}_id"] is None:
+                problems[key] = (t("“{name}”在客户本里找不到（请先导入客户）", name=text) if text
+                                 else t("没有写是哪位客户"))
+        values["referred_on"] = _parse(raw, problems, "referred_on", v.parse_date)
+        values["method"] = v.cell_text(raw.get("method")) or "口碑"
+        if values["method"] not in REFERRAL_METHODS:
+            problems["method"] = t("方式“{m}”不对，只能是：{all}", m=values["method"], all="、".join(REFERRAL_METHODS))
+        values["reward"] = v.cell_text(raw.get("reward"))
+        values["reward_status"] = v.cell_text(raw.get("reward_status")) or ("待发放" if values["reward"] else "无")
+        if values["reward_status"] not in REWARD_STATUSES:
+            problems["reward_status"] = t("奖励状态只能是：{all}", all="、".join(REWARD_STATUSES))
+        values["note"] = v.cell_text(raw.get("note"))
+        if not problems:
+            problem = referral_problem(ctx, values["referrer_id"], values["referee_id"])
+            if problem:
+                problems["referrer"] = problem
+        return values, problems
+
+    def file_key(self, values: Values) -> tuple[Any, ...] | None:
+        return (values["referee_id"],)
+
+    def match(self, ctx: ImportContext, values: Values) -> int | None:
+        return ctx.session.scalar(select(Referral.id).where(Referral.referee_id == values["referee_id"]))
+
+    def create(self, ctx: ImportContext, pending: Pending, values: Values) -> int:
+        pending.flush()
+        ctx.session.add(Referral(import_batch_id=pending.batch_id, **values))
+        ctx.session.flush()
+        return int(values["referee_id"])
+
+    def update(self, ctx: ImportContext, pending: Pending, record_id: int, values: Values) -> None:
+        _update_record(ctx, pending, Referral, record_id, {**values, "deleted_at": None})
+
+
+def referral_problem(ctx: ImportContext, referrer_id: int, referee_id: int) -> str | None:
+    """Why `referrer` cannot be `referee`'s 介绍人: themselves, or a cycle (A brought B brought A)."""
+    if referrer_id == referee_id:
+        return t("介绍人不能是自己")
+    parent: dict[int, int] = {ee: er for er, ee in ctx.session.execute(
+        select(Referral.referrer_id, Referral.referee_id).where(Referral.deleted_at.is_(None)))}
+    seen, current = set(), referrer_id
+    while current in parent and current not in seen:
+        seen.add(current)
+        current = parent[current]
+        if current == referee_id:
+            return t("会形成循环：{a} 本来就是 {b} 介绍来的", a=_name(ctx, referee_id), b=_name(ctx, referrer_id))
+    return None
+
+
+def _name(ctx: ImportContext, customer_id: int) -> str:
+    key = ctx.keys.get(customer_id)
+    return key.name if key else str(customer_id)
+
+
+def _update_record(ctx: ImportContext, pending: Pending, model: Any, record_id: int, changes: Values) -> None:
+    pending.flush()
+    record = ctx.session.get(model, record_id)
+    if record is None:
+        return
+    changed = {k: val for k, val in changes.items() if getattr(record, k) != val}
+    if changed:
+        snapshot(ctx.session, pending.batch_id, model, record, list(changed))
+        ctx.session.execute(update(model).where(model.id == record_id).values(changed))
+
+
+KIND_CLASSES: dict[str, type[Kind]] = {
+    "customers": Customers, "notes": Notes, "purchases": Purchases, "follow-ups": FollowUps,
+    "referrals": Referrals,
+}

@@ -1,0 +1,170 @@
+"""Import history and undo: remove what an import created, put back what it changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from models import (
+    Customer,
+    CustomerTag,
+    CustomFieldValue,
+    FollowUp,
+    ImportBatch,
+    ImportChange,
+    Note,
+    Purchase,
+    Referral,
+)
+from services.errors import NotFoundError, UserError
+from services.i18n import t
+from services.sqlutil import chunks
+
+CREATED_TABLES: tuple[Any, ...] = (Referral, Note, Purchase, FollowUp, Customer)  # children first
+RECORD_TABLES = {model.__tablename__: model for model in CREATED_TABLES}
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    id: int
+    kind: str
+    file_name: str
+    sheet: str
+    started_at: datetime
+    rows: int
+    created: int
+    updated: int
+    skipped: int
+    errors: int
+    undone_at: datetime | None
+
+
+class UndoConflict(UserError):
+    """Records the import touched were edited afterwards; undo needs the user's go-ahead."""
+
+    def __init__(self, message: str, names: list[str]) -> None:
+        super().__init__(message)
+        self.names = names
+
+
+@dataclass
+class UndoResult:
+    removed: int
+    restored: int
+    edited_since: list[str]
+
+
+def list_batches(session: Session, limit: int = 200) -> list[BatchInfo]:
+    batches = session.scalars(select(ImportBatch).where(ImportBatch.finished_at.is_not(None))
+                              .order_by(ImportBatch.id.desc()).limit(limit))
+    return [BatchInfo(b.id, b.kind, b.file_name, b.sheet, b.started_at, b.rows, b.created, b.updated, b.skipped,
+                      b.errors, b.undone_at) for b in batches]
+
+
+def edited_since(session: Session, batch: ImportBatch) -> list[str]:
+    """备注名 of customers this import created or changed that were edited after it."""
+    after = batch.finished_at or batch.started_at
+    touched = select(Customer.id).where(Customer.import_batch_id == batch.id)
+    changed = select(ImportChange.record_id).where(ImportChange.batch_id == batch.id,
+                                                   ImportChange.table_name == "customer")
+    later_records = or_(*(
+        Customer.id.in_(select(model.customer_id).where(
+            model.created_at > after, or_(model.import_batch_id.is_(None), model.import_batch_id != batch.id)))
+        for model in (Note, Purchase, FollowUp)))
+    names = session.scalars(
+        select(Customer.remark_name).where(
+            or_(Customer.id.in_(touched), Customer.id.in_(changed)),
+            or_(Customer.updated_at > after, later_records),
+        ).limit(1000)
+    ).all()
+    return list(names)
+
+
+def undo_import(session: Session, batch_id: int, *, force: bool = False) -> UndoResult:
+    """Take an import back in one transaction. Raises UndoConflict when records it touched were
+    edited since, unless `force`."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None or batch.finished_at is None:
+        raise NotFoundError(t("没有编号为 {id} 的导入记录", id=batch_id))
+    if batch.undone_at is not None:
+        raise UserError(t("第 {id} 次导入已经在 {when} 撤销过了", id=batch_id, when=batch.undone_at))
+    names = edited_since(session, batch)
+    if names and not force:
+        shown = "、".join(names[:5]) + (t(" 等") if len(names) > 5 else "")
+        raise UndoConflict(t("有 {n} 位客户在这次导入之后又被修改过（{names}），撤销会连这些修改一起撤掉。",
+                             n=len(names), names=shown), names)
+    try:
+        result = _undo(session, batch)
+    except BaseException:
+        session.rollback()
+        raise
+    result.edited_since = names
+    batch.undone_at = datetime.now().replace(microsecond=0)
+    session.commit()
+    return result
+
+
+def _undo(session: Session, batch: ImportBatch) -> UndoResult:
+    from services.customers import refresh_search_text
+    from services.timeline import refresh_aggregates
+
+    affected: set[int] = set()
+    for model in (Note, Purchase, FollowUp):
+        affected.update(session.scalars(select(model.customer_id).where(model.import_batch_id == batch.id)))
+    removed = 0
+    for model in CREATED_TABLES:
+        removed += int(session.execute(delete(model).where(model.import_batch_id == batch.id)).rowcount)  # type: ignore[attr-defined]
+    restored = 0
+    changes = session.scalars(select(ImportChange).where(ImportChange.batch_id == batch.id)
+                              .order_by(ImportChange.id.desc())).all()
+    for change in changes:
+        restored += 1
+        if change.table_name == "customer_tag":
+            session.execute(delete(CustomerTag).where(CustomerTag.customer_id == change.record_id,
+                                                      CustomerTag.tag_id == change.before["tag_id"]))
+            continue
+        if change.table_name == "custom_field_value":
+            _restore_custom_value(session, change.record_id, change.before)
+            affected.add(change.record_id)
+            continue
+        model = RECORD_TABLES[change.table_name]
+        session.execute(update(model).where(model.id == change.record_id)
+                        .values(_typed(model, change.before)))
+        if model is Customer:
+            affected.add(change.record_id)
+    live = [cid for cid in affected if session.get(Customer, cid) is not None]
+    for chunk in chunks(sorted(live)):
+        refresh_search_text(session, chunk)
+    refresh_aggregates(session, sorted(live))
+    return UndoResult(removed, restored, [])
+
+
+def _restore_custom_value(session: Session, customer_id: int, before: dict[str, Any]) -> None:
+    condition = (CustomFieldValue.customer_id == customer_id) & (CustomFieldValue.field_id == before["field_id"])
+    if before.get("value") is None:
+        session.execute(delete(CustomFieldValue).where(condition))
+    else:
+        session.execute(update(CustomFieldValue).where(condition).values(value=before["value"]))
+
+
+def _typed(model: Any, before: dict[str, Any]) -> dict[str, Any]:
+    """JSON snapshot values back to the column types (ISO text → date / datetime)."""
+    values: dict[str, Any] = {}
+    for name, value in before.items():
+        column = model.__table__.c[name]
+        python_type = column.type.python_type
+        if isinstance(value, str) and python_type is date:
+            values[name] = date.fromisoformat(value)
+        elif isinstance(value, str) and python_type is datetime:
+            values[name] = datetime.fromisoformat(value)
+        else:
+            values[name] = value
+    return values
+
+
+def batch_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(ImportBatch)) or 0)

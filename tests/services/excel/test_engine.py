@@ -1,0 +1,195 @@
+"""The import engine on rows as a spreadsheet gives them: mapping, checking, one transaction, undo."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Customer, FollowUp, Note, Purchase, Referral
+from services.customer_query import CustomerFilter, customer_ids
+from services.customers import CustomerInput, create_customer
+from services.errors import UserError
+from services.excel.engine import ImportCancelled, ImportOptions, check_rows, run_import, suggest_mapping
+from services.excel.undo import UndoConflict, list_batches, undo_import
+from services.tags import save_group, save_tag
+
+HEADERS = ["客户姓名", "微信", "手机号码", "生日", "所在城市", "客户标签", "累计消费", "备注", "介绍人"]
+
+
+def rows(*cells: list[object]) -> list[tuple[int, list[object]]]:
+    """Data rows as they sit under a header on sheet row 3 (row 1 a title, row 2 blank)."""
+    return [(4 + i, list(c)) for i, c in enumerate(cells)]
+
+
+def customers(session: Session) -> dict[str, Customer]:
+    return {c.remark_name: c for c in session.scalars(select(Customer).where(Customer.deleted_at.is_(None)))}
+
+
+def do_import(session: Session, data, headers=HEADERS, kind="customers", **options):
+    mapping = suggest_mapping(session, kind, headers)
+    return run_import(session, kind, headers, data, ImportOptions(mapping, **options), file_name="老客户.xlsx")
+
+
+def test_headers_are_matched_in_chinese_and_english(session: Session) -> None:
+    mapping = suggest_mapping(session, "customers", HEADERS)
+    assert [mapping.get(i) for i in range(len(HEADERS))] == [
+        "remark_name", "wechat_id", "phone", "birthday", "city", "tags", "total_spent", "remark", "referrer"]
+    english = suggest_mapping(session, "customers", ["Name", "WeChat", "Mobile", "Birthday", "City", "Tags", "Foo"])
+    assert english == {0: "remark_name", 1: "wechat_id", 2: "phone", 3: "birthday", 4: "city", 5: "tags"}
+
+
+def test_a_realistic_sheet_imports_with_its_quirks(session: Session) -> None:
+    result = do_import(session, rows(
+        ["张丽 ", "zhangli88", 13800138000, "1990/5/1", "杭州", "高；普洱, 宝妈", "￥3,200元", "怕凉", ""],
+        ["王芳", "", "+86 139-0013-9000", "5月1日", "上海", "普洱", 1200.0, "", "张丽"],
+        ["赵磊", "", "1380013800", "", "", "", "", "", ""],  # phone one digit short
+        ["李娜", "", "", "2月30日", "", "", "", "", ""],  # no such day
+        ["张丽", "zhangli88", "", "", "", "白茶", "", "", ""],  # the same person again: merged
+    ))
+    assert (result.rows, result.created, result.skipped) == (5, 2, 2)
+    assert [(e.row, e.column) for e in result.errors] == [(6, "手机号码"), (7, "生日")]
+    assert "1380013800" in result.errors[0].message
+    book = customers(session)
+    assert set(book) == {"张丽", "王芳"}
+    zl, wf = book["张丽"], book["王芳"]
+    assert zl.phone == "13800138000" and zl.birthday_year == 1990 and zl.total_spent_cents == 320000
+    assert wf.phone == "13900139000" and (wf.birthday_month, wf.birthday_day, wf.birthday_year) == (5, 1, None)
+    from services.customer_query import customer_rows
+
+    row = customer_rows(session, [zl.id])[zl.id]
+    assert {name for name, _ in row.tags} == {"高", "普洱", "宝妈", "白茶"}
+    assert session.scalar(select(Note.body).where(Note.customer_id == zl.id)) == "怕凉"
+    assert session.scalar(select(Referral.referrer_id).where(Referral.referee_id == wf.id)) == zl.id
+    assert customer_ids(session, CustomerFilter(text="zl")) == [zl.id]  # searchable at once
+
+
+def test_duplicates_update_skip_or_add(session: Session) -> None:
+    existing = create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zhangli88", city="杭州"))
+    data = rows(["张丽", "ZhangLi88", "13800138000", "", "宁波", "", "", "", ""])
+    skipped = do_import(session, data, on_duplicate="skip")
+    assert (skipped.created, skipped.updated, skipped.skipped) == (0, 0, 1)
+    updated = do_import(session, data, on_duplicate="update")
+    assert (updated.created, updated.updated) == (0, 1)
+    session.expire_all()
+    again = session.get(Customer, existing.id)
+    assert again.city == "宁波" and again.phone == "13800138000"
+    added = do_import(session, data, on_duplicate="add")
+    assert added.created == 1
+    assert session.scalar(select(func.count()).select_from(Customer)) == 2  # two 张丽 now, as asked
+
+
+def test_dry_run_writes_nothing(session: Session) -> None:
+    result = do_import(session, rows(["张丽", "", "", "", "", "", "", "", ""]), dry_run=True)
+    assert result.created == 1 and result.batch_id is None
+    assert customers(session) == {} and list_batches(session) == []
+
+
+def test_cancel_leaves_the_store_exactly_as_it_was(session: Session) -> None:
+    create_customer(session, CustomerInput(remark_name="老客户"))
+    many = [(i + 2, [f"客户{i}", "", "", "", "", "", "", "", ""]) for i in range(1000)]
+    calls = []
+    with pytest.raises(ImportCancelled):
+        run_import(session, "customers", HEADERS, many, ImportOptions(suggest_mapping(session, "customers", HEADERS)),
+                   cancelled=lambda: calls.append(1) or len(calls) > 2)
+    assert set(customers(session)) == {"老客户"}
+    assert list_batches(session) == []
+
+
+def test_unknown_referrer_is_reported_and_the_row_left_out(session: Session) -> None:
+    result = do_import(session, rows(["王芳", "", "", "", "", "", "", "", "不认识的人"]))
+    assert result.created == 0 and result.errors[0].column == "介绍人"
+    assert "不认识的人" in result.errors[0].message
+
+
+def test_missing_required_column_is_refused_before_anything(session: Session) -> None:
+    with pytest.raises(UserError, match="备注名"):
+        do_import(session, [(2, ["13800138000"])], headers=["手机"])
+
+
+def test_preview_marks_each_bad_cell_and_the_action(session: Session) -> None:
+    create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zhangli88"))
+    mapping = suggest_mapping(session, "customers", HEADERS)
+    checked = check_rows(session, "customers", HEADERS, rows(
+        ["张丽", "zhangli88", "", "", "", "", "", "", ""],
+        ["王芳", "", "12345", "", "", "", "abc", "", ""],
+        ["李娜", "", "", "", "", "", "", "", ""],
+        ["李娜", "", "", "", "", "", "", "", ""],
+    ), ImportOptions(mapping))
+    assert [c.action for c in checked] == ["update", "error", "create", "merge"]
+    assert {p.column for p in checked[1].problems} == {"手机号码", "累计消费"}
+    assert customers(session).keys() == {"张丽"}  # checking wrote nothing
+
+
+def test_undo_removes_what_was_created_and_restores_what_was_changed(session: Session) -> None:
+    existing = create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zhangli88", city="杭州"))
+    result = do_import(session, rows(
+        ["张丽", "zhangli88", "", "", "宁波", "VIP", "", "", ""],
+        ["王芳", "", "", "", "", "", "800", "", "张丽"],
+    ))
+    assert (result.created, result.updated) == (1, 1)
+    undo = undo_import(session, result.batch_id)
+    assert undo.removed >= 1
+    session.expire_all()
+    assert set(customers(session)) == {"张丽"}
+    assert session.get(Customer, existing.id).city == "杭州"
+    from services.customer_query import customer_rows
+
+    assert customer_rows(session, [existing.id])[existing.id].tags == ()
+    assert session.scalar(select(func.count()).select_from(Purchase)) == 0
+    assert session.scalar(select(func.count()).select_from(Referral)) == 0
+    with pytest.raises(UserError, match="撤销过"):
+        undo_import(session, result.batch_id)
+
+
+def test_undo_says_so_when_a_record_was_edited_since(session: Session) -> None:
+    from services.timeline import save_note
+
+    result = do_import(session, rows(["王芳", "", "", "", "", "", "", "", ""]))
+    wf = customers(session)["王芳"]
+    save_note(session, wf.id, "喜好", "导入以后加的笔记")
+    with pytest.raises(UndoConflict) as conflict:
+        undo_import(session, result.batch_id)
+    assert conflict.value.names == ["王芳"]
+    assert customers(session).keys() == {"王芳"}  # nothing undone yet
+    undo_import(session, result.batch_id, force=True)
+    assert customers(session) == {}
+
+
+def test_notes_purchases_and_follow_ups_find_their_customer(session: Session) -> None:
+    zl = create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zhangli88", phone="13800138000")).id
+    notes = do_import(session, [(2, ["zhangli88", "喜好", "喜欢熟普"]), (3, ["不存在", "喜好", "x"])],
+                      headers=["微信号", "类型", "内容"], kind="notes")
+    assert (notes.created, notes.skipped) == (1, 1) and "不存在" in notes.errors[0].message
+    bought = do_import(session, [(2, ["13800138000", "2026/3/1", "白茶饼", 2, "¥1,280"])],
+                       headers=["手机", "购买日期", "商品", "数量", "金额"], kind="purchases")
+    assert bought.created == 1
+    assert session.get(Customer, zl).total_spent_cents == 128000
+    assert session.get(Customer, zl).last_purchase_on == date(2026, 3, 1)
+    follow = do_import(session, [(2, ["张丽", "2030-01-05", "回访"])], headers=["客户", "跟进日期", "事由"],
+                       kind="follow-ups")
+    assert follow.created == 1 and session.get(Customer, zl).next_follow_up_on == date(2030, 1, 5)
+    assert session.scalar(select(func.count()).select_from(FollowUp)) == 1
+
+
+def test_referrals_refuse_a_cycle(session: Session) -> None:
+    a = create_customer(session, CustomerInput(remark_name="甲")).id
+    b = create_customer(session, CustomerInput(remark_name="乙")).id
+    first = do_import(session, [(2, ["甲", "乙", "口碑"])], headers=["介绍人", "被介绍人", "方式"], kind="referrals")
+    assert first.created == 1
+    cycle = do_import(session, [(2, ["乙", "甲", "口碑"])], headers=["介绍人", "被介绍人", "方式"], kind="referrals")
+    assert cycle.created == 0 and "循环" in cycle.errors[0].message
+    assert session.scalar(select(Referral.referrer_id).where(Referral.referee_id == b)) == a
+
+
+def test_tags_respect_single_choice_groups(session: Session) -> None:
+    level = save_group(session, "消费能力", multi=False)
+    save_tag(session, level, "高")
+    save_tag(session, level, "低")
+    do_import(session, rows(["张丽", "", "", "", "", "高、低", "", "", ""]))
+    from services.customer_query import customer_rows
+
+    zl = customers(session)["张丽"]
+    assert [name for name, _ in customer_rows(session, [zl.id])[zl.id].tags] == ["高"]
