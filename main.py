@@ -89,6 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(history, top=False)
     history.add_argument("--json", action="store_true")
 
+    report = commands.add_parser("report", help="报表：moments、groups …")
+    _global_options(report, top=False)
+    report.add_argument("what", metavar="WHAT", help="哪个报表")
+    report.add_argument("--weeks", type=int, default=8, metavar="N", help="最近几周（moments）")
+    report.add_argument("--from", dest="date_from", default=None, metavar="YYYY-MM-DD", help="从哪天起")
+    report.add_argument("--to", dest="date_to", default=None, metavar="YYYY-MM-DD", help="到哪天止")
+    report.add_argument("--json", action="store_true")
+
     shot = commands.add_parser("screenshot", help="把每个页面截图到文件夹")
     _global_options(shot, top=False)
     shot.add_argument("--out", required=True, metavar="DIR")
@@ -106,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = DataDir.at(args.data_dir)
     runners: dict[str | None, Callable[[argparse.Namespace, DataDir], int]] = {
         None: _run_gui, "screenshot": _run_gui,
-        **dict.fromkeys(("demo", "find", "import", "export", "undo-import", "imports"), _run_command),
+        **dict.fromkeys(("demo", "find", "import", "export", "undo-import", "imports", "report"), _run_command),
     }
     try:
         return runners[args.command](args, data_dir)

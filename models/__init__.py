@@ -5,13 +5,38 @@ Nothing here imports Qt. Every other layer reaches the database through these cl
 
 from models.base import Base
 from models.customer import Customer, CustomerTag
+from models.groups import (
+    ChatGroup,
+    GroupDailyStat,
+    GroupMember,
+    GroupTask,
+    GroupTemplateUse,
+    SopStep,
+    SopTemplate,
+)
 from models.imports import ImportBatch, ImportChange, SavedMapping
+from models.library import Material, Script
+from models.moments import MomentInteraction, MomentPost, MomentPostImage, MomentPostTag, Pillar
 from models.referral import Referral
 from models.settings import CustomField, CustomFieldValue, SmartList, WechatAccount
 from models.tags import Tag, TagGroup
 from models.timeline import FollowUp, Note, Purchase
 
 __all__ = [
+    "ChatGroup",
+    "GroupDailyStat",
+    "GroupMember",
+    "GroupTask",
+    "GroupTemplateUse",
+    "SopStep",
+    "SopTemplate",
+    "Material",
+    "Script",
+    "MomentInteraction",
+    "MomentPost",
+    "MomentPostImage",
+    "MomentPostTag",
+    "Pillar",
     "Base",
     "Customer",
     "CustomerTag",

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services import cli_excel
+from services import cli_excel, cli_reports
 from services.customer_query import CustomerFilter, find
 from services.errors import UserError
 from services.i18n import t
@@ -86,4 +86,5 @@ def cmd_demo(session: Session, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"find": cmd_find, "demo": cmd_demo, "import": cli_excel.cmd_import, "export": cli_excel.cmd_export,
-            "undo-import": cli_excel.cmd_undo_import, "imports": cli_excel.cmd_imports}
+            "undo-import": cli_excel.cmd_undo_import, "imports": cli_excel.cmd_imports,
+            "report": cli_reports.cmd_report}

@@ -9,6 +9,7 @@ stored totals and stages recomputed once at the end by `services.timeline.refres
 from __future__ import annotations
 
 import calendar
+import importlib
 import random
 import string
 from collections.abc import Callable, Sequence
@@ -270,6 +271,11 @@ _SLOTS = {template: tuple(name for _, name, _, _ in string.Formatter().parse(tem
 
 # ---- the entry point ---------------------------------------------------------------------------------
 
+# The other pages' demo data, filled after the customers: "module.function" names, each called as
+# function(session, options) -> counts (it may commit; it must stay quick at 100,000 customers).
+PAGE_FILLERS: tuple[str, ...] = ()
+
+
 def fill_demo(session: Session, options: DemoOptions, progress: Callable[[int, int], None] | None = None,
               cancelled: Callable[[], bool] | None = None) -> dict[str, int]:
     """Fill the store with believable Chinese demo data; returns counts per kind.
@@ -298,6 +304,15 @@ def fill_demo(session: Session, options: DemoOptions, progress: Callable[[int, i
         session.rollback()
         raise
     counts.update(tags=len(tags), tag_groups=group_count, wechat_accounts=len(account_ids))
+    for path in PAGE_FILLERS:
+        module, name = path.rsplit(".", 1)
+        filler = getattr(importlib.import_module(module), name)
+        try:
+            counts.update(filler(session, options))
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
     return counts
 
 

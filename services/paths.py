@@ -39,6 +39,11 @@ class DataDir:
         return self.root / "keben.lock"
 
     @property
+    def media(self) -> Path:
+        """Images of posts and materials, copied in so they survive the original being moved."""
+        return self.root / "media"
+
+    @property
     def preferences(self) -> Path:
         return self.root / "preferences.json"
 
