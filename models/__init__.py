@@ -15,14 +15,20 @@ from models.groups import (
     SopTemplate,
 )
 from models.imports import ImportBatch, ImportChange, SavedMapping
+from models.journey import JourneyRule, ReminderState, RepurchaseCycle
 from models.library import Material, Script
 from models.moments import MomentInteraction, MomentPost, MomentPostImage, MomentPostTag, Pillar
-from models.referral import Referral
-from models.settings import CustomField, CustomFieldValue, SmartList, WechatAccount
+from models.referral import Campaign, Referral
+from models.settings import AppSetting, CustomField, CustomFieldValue, SmartList, WechatAccount
 from models.tags import Tag, TagGroup
 from models.timeline import FollowUp, Note, Purchase
 
 __all__ = [
+    "AppSetting",
+    "Campaign",
+    "JourneyRule",
+    "ReminderState",
+    "RepurchaseCycle",
     "ChatGroup",
     "GroupDailyStat",
     "GroupMember",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamps
@@ -46,6 +46,14 @@ class Customer(Timestamps, Base):
     first_purchase_on: Mapped[date | None] = mapped_column(Date, default=None)
     last_purchase_on: Mapped[date | None] = mapped_column(Date, default=None)
     next_follow_up_on: Mapped[date | None] = mapped_column(Date, default=None)
+    last_interaction_on: Mapped[date | None] = mapped_column(Date, default=None)  # note, purchase, done follow-up
+
+    # Layers (分层), recomputed by services.layers — never typed by hand.
+    rfm_r: Mapped[int | None] = mapped_column(Integer, default=None)  # 1–5, None without purchases
+    rfm_f: Mapped[int | None] = mapped_column(Integer, default=None)
+    rfm_m: Mapped[int | None] = mapped_column(Integer, default=None)
+    rfm_segment: Mapped[str] = mapped_column(String(8), default="", server_default=text("''"))  # 重要价值 …
+    loyalty_type: Mapped[str] = mapped_column(String(8), default="", server_default=text("''"))  # 忠实型 / 羊毛型 / 需求型 / 低需求
 
     # Search support: lower-cased names, WeChat ID, phone, pinyin and initials, custom text values.
     pinyin: Mapped[str] = mapped_column(String(400), default="")

@@ -55,3 +55,12 @@ class SmartList(Timestamps, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50), unique=True)
     spec: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class AppSetting(Base):
+    """Settings that belong to the data, not to one laptop (thresholds, rules), shared in team mode."""
+
+    __tablename__ = "app_setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)
