@@ -67,28 +67,60 @@ class Birthday:
         return f"{self.month:02d}-{self.day:02d}"
 
 
-_SOLAR_PATTERNS = (
-    re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"),
-    re.compile(r"(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"),
+LUNAR_PREFIXES = ("农历", "阴历")
+_YMD = re.compile(
+    r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
+    r"(?:(?:\s+|T)\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?)?"  # a time of day, as some exports add: ignored
+)
+_COMPACT_YMD = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})")
+_MONTH_DAY = re.compile(r"(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?")
+_CN_MONTHS = {"正": 1, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+              "十": 10, "十一": 11, "冬": 11, "十二": 12, "腊": 12}
+_CN_DATE = re.compile(  # the way label() writes a lunar birthday, and the way people write one
+    r"(?:(?P<y>\d{4})\s*年?\s*)?(?P<leap>闰)?\s*(?P<m>十一|十二|[正一二三四五六七八九十冬腊])月\s*"
+    r"(?P<d>初[一二三四五六七八九十]|十[一二三四五六七八九]|二十|廿[一二三四五六七八九]|三十|\d{1,2}[日号]?)"
 )
 
 
+def read_birthday(text: str) -> Birthday | None:
+    """The birthday written in `text`, not yet checked against the calendar; None when the text is
+    not a birthday at all. Reads every form label() writes — 1990-05-01, 05-01, 农历 1988 八月十五,
+    农历 闰四月初三 — and what people type: 1990/5/1, 1990年5月1日, 19900501, 5月1日, 5/1,
+    农历1988-08-15, 阴历八月十五, 农历1990年闰五月初一. Lunar birthdays need the 农历/阴历 prefix."""
+    body = text.strip()
+    lunar = False
+    for prefix in (*LUNAR_PREFIXES, t("农历")):
+        if body[:len(prefix)].lower() == prefix.lower():
+            lunar, body = True, body[len(prefix):].strip()
+            break
+    leap = body.startswith("闰")
+    if leap:
+        body = body[1:].strip()
+    match = _YMD.fullmatch(body) or _COMPACT_YMD.fullmatch(body)
+    if match is not None:
+        return Birthday(int(match["m"]), int(match["d"]), int(match["y"]), lunar=lunar, leap_month=leap)
+    match = _MONTH_DAY.fullmatch(body)
+    if match is not None:
+        return Birthday(int(match["m"]), int(match["d"]), lunar=lunar, leap_month=leap)
+    match = _CN_DATE.fullmatch(body) if lunar else None
+    if match is not None:
+        return Birthday(_CN_MONTHS[match["m"]], _lunar_day(match["d"]), int(match["y"]) if match["y"] else None,
+                        lunar=True, leap_month=leap or bool(match["leap"]))
+    return None
+
+
+def _lunar_day(text: str) -> int:
+    """初三 → 3, 廿一 → 21; 15日 → 15."""
+    return int(text.rstrip("日号")) if text[0].isdigit() else LUNAR_DAYS.index(text) + 1
+
+
 def parse_birthday(text: str) -> Birthday | None:
-    """Parse what people type: 1990-05-01, 1990/5/1, 1990.5.1, 1990年5月1日, 5月1日, 05-01,
-    农历 1988-08-15, 农历八月十五 is not attempted (use the form). Empty → None; else ValueError."""
+    """Parse a birthday in any form read_birthday() reads (so every label() reads back as the same
+    birthday). Empty → None; unreadable or impossible → ValueError with a message for the user."""
     raw = text.strip()
     if not raw:
         return None
-    lunar = raw.startswith(("农历", "阴历"))
-    body = raw[2:].strip() if lunar else raw
-    leap = body.startswith("闰")
-    body = body.lstrip("闰").strip()
-    for pattern in _SOLAR_PATTERNS:
-        match = pattern.fullmatch(body)
-        if match:
-            year = match.groupdict().get("y")
-            return Birthday(
-                month=int(match["m"]), day=int(match["d"]),
-                year=int(year) if year else None, lunar=lunar, leap_month=leap,
-            ).validate()
-    raise ValueError(t("看不懂生日“{text}”：请写成 1990-05-01 或 5月1日", text=raw))
+    birthday = read_birthday(raw)
+    if birthday is None:
+        raise ValueError(t("看不懂生日“{text}”：请写成 1990-05-01 或 5月1日", text=raw))
+    return birthday.validate()

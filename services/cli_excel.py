@@ -24,11 +24,7 @@ def cmd_import(session: Session, args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if args.kind == "all":
-        from services.excel.workbook import import_workbook
-
-        counts = import_workbook(session, path, dry_run=args.dry_run)
-        emit(args, counts, [t("已导入整个工作簿：")] + [f"  {k}: {v}" for k, v in counts.items()])
-        return 0
+        return _import_workbook(session, args, path)
     book = open_spreadsheet(path, encoding=args.encoding)
     try:
         if args.sheet is not None and args.sheet not in book.sheet_names:
@@ -58,6 +54,24 @@ def cmd_import(session: Session, args: argparse.Namespace) -> int:
     finally:
         book.close()
     emit(args, result.as_dict(), _summary(result, args.dry_run))
+    return 0
+
+
+def _import_workbook(session: Session, args: argparse.Namespace, path: Path) -> int:
+    """--kind all: a full workbook (export --all) into a store with no customers; --json prints the
+    import batch and the rows read per sheet."""
+    from services.cli import emit
+    from services.excel.export import ALL_SHEETS
+    from services.excel.workbook import import_workbook
+
+    quiet = args.json or not sys.stderr.isatty()
+    result = import_workbook(session, path, dry_run=args.dry_run, progress=None if quiet else _progress)
+    if not quiet:
+        print(file=sys.stderr)
+    head = (t("（演练，未写入）：整个工作簿都可以导入") if args.dry_run
+            else t("导入批次 {id}：已导入整个工作簿", id=result.batch_id))
+    lines = [head] + [f"  {ALL_SHEETS[k]}: {n}" for k, n in result.sheets.items()]
+    emit(args, result.as_dict(), lines)
     return 0
 
 

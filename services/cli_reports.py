@@ -19,7 +19,9 @@ Report = Callable[[Session, argparse.Namespace], int]
 
 def _reports() -> dict[str, Report]:
     """What `report` can print, by name (imported lazily: a report's module loads only when asked)."""
-    return {}
+    from services import layer_report
+
+    return {"layers": layer_report.cli_report}
 
 
 def cmd_report(session: Session, args: argparse.Namespace) -> int:

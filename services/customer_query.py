@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, intersect, not
 from sqlalchemy.orm import Session
 
 from models import Customer, CustomerTag, CustomFieldValue, Note, Tag, TagGroup
+from services.layers import layer_condition
 from services.sqlutil import chunks
 from services.text import normalize_query
 
@@ -36,6 +37,8 @@ class CustomerFilter:
     fields: list[FieldCondition] = field(default_factory=list)
     stage: str = ""
     wechat_account_id: int | None = None
+    rfm_segment: str = ""  # 分层 (services.layers): one RFM segment, or "未购买"
+    loyalty_type: str = ""  # one loyalty type, or "未归类"
 
     def to_spec(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,6 +66,8 @@ SORT_KEYS: dict[str, Any] = {
     "next_follow_up": Customer.next_follow_up_on,
     "source": Customer.source,
     "added_on": Customer.added_on,
+    "rfm_segment": Customer.rfm_segment,
+    "loyalty_type": Customer.loyalty_type,
 }
 
 
@@ -152,6 +157,8 @@ def filtered(session: Session, flt: CustomerFilter, columns: Any = None, *, note
         statement = statement.where(func.coalesce(func.nullif(Customer.stage_override, ""), Customer.stage) == flt.stage)
     if flt.wechat_account_id is not None:
         statement = statement.where(Customer.wechat_account_id == flt.wechat_account_id)
+    if flt.rfm_segment or flt.loyalty_type:
+        statement = statement.where(layer_condition(flt.rfm_segment, flt.loyalty_type))
     return statement
 
 
@@ -197,6 +204,8 @@ class CustomerRow:
     source: str
     tags: tuple[tuple[str, str], ...]  # (name, colour)
     custom: dict[int, str]
+    rfm_segment: str = ""
+    loyalty_type: str = ""
 
 
 def customer_rows(session: Session, ids: list[int], custom_field_ids: list[int] | tuple[int, ...] = ()) -> dict[int, CustomerRow]:
@@ -220,12 +229,13 @@ def customer_rows(session: Session, ids: list[int], custom_field_ids: list[int] 
         for r in session.execute(
             select(Customer.id, Customer.remark_name, Customer.wechat_id, Customer.phone, Customer.stage,
                    Customer.stage_override, Customer.last_purchase_on, Customer.total_spent_cents,
-                   Customer.next_follow_up_on, Customer.source).where(Customer.id.in_(chunk))
+                   Customer.next_follow_up_on, Customer.source, Customer.rfm_segment,
+                   Customer.loyalty_type).where(Customer.id.in_(chunk))
         ):
             found[r.id] = CustomerRow(
                 r.id, r.remark_name, r.wechat_id, r.phone, r.stage_override or r.stage,
                 bool(r.stage_override), r.last_purchase_on, r.total_spent_cents, r.next_follow_up_on,
-                r.source, tuple(tags.get(r.id, ())), custom.get(r.id, {}),
+                r.source, tuple(tags.get(r.id, ())), custom.get(r.id, {}), r.rfm_segment, r.loyalty_type,
             )
     return found
 

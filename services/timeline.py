@@ -19,8 +19,9 @@ from models import Customer, FollowUp, Note, Purchase
 from models.timeline import NOTE_KINDS
 from services.errors import UserError, ValidationError
 from services.i18n import t
+from services.layers import last_interaction_sql, refresh_layers
 from services.sqlutil import chunks
-from services.stages import stage_sql
+from services.stages import stage_sql, stage_thresholds
 from services.text import fold
 
 T = TypeVar("T")
@@ -75,6 +76,8 @@ def save_note(session: Session, customer_id: int, kind: str, body: str, *, pinne
     note.kind, note.body, note.pinned = kind, body, pinned
     note.noted_at = noted_at or note.noted_at or datetime.now().replace(microsecond=0)
     session.add(note)
+    session.flush()
+    refresh_aggregates(session, [note.customer_id])  # 最近互动
     session.commit()
     return note.id
 
@@ -86,7 +89,10 @@ def set_note_pinned(session: Session, note_id: int, pinned: bool) -> None:
 
 def delete_note(session: Session, note_id: int) -> None:
     """Move a note to the 回收站 (restorable from there)."""
-    _get(session, Note, note_id).deleted_at = _now()
+    note = _get(session, Note, note_id)
+    note.deleted_at = _now()
+    session.flush()
+    refresh_aggregates(session, [note.customer_id])  # 最近互动
     session.commit()
 
 
@@ -204,7 +210,8 @@ def timeline(session: Session, customer_id: int, today: date | None = None) -> l
 
 def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
                        today: date | None = None) -> None:
-    """Recompute 累计消费, purchase counts and dates, 下次跟进 and 阶段 (all customers when None)."""
+    """Recompute 累计消费, purchase counts and dates, 下次跟进, 最近互动, 阶段 and the layers (RFM,
+    忠诚类型: services.layers) — of these customers, or of all when None."""
     today = today or date.today()
     p = Purchase.__table__.alias("p")
     f = FollowUp.__table__.alias("f")
@@ -221,6 +228,7 @@ def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
         "first_purchase_on": first.scalar_subquery(),
         "last_purchase_on": last.scalar_subquery(),
         "next_follow_up_on": next_due.scalar_subquery(),
+        "last_interaction_on": last_interaction_sql(session.get_bind().dialect.name, last.scalar_subquery()),
         "updated_at": Customer.updated_at,  # derived totals are not an edit (undo-import relies on this)
     }
     for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
@@ -229,6 +237,7 @@ def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
             statement = statement.where(Customer.id.in_(chunk))
         session.execute(statement)
     refresh_stages(session, customer_ids, today)
+    refresh_layers(session, customer_ids, today)
 
 
 def refresh_stages(session: Session, customer_ids: list[int] | None, today: date) -> int:
@@ -237,7 +246,7 @@ def refresh_stages(session: Session, customer_ids: list[int] | None, today: date
     Stages move with time alone (新客 becomes 已购, then 沉睡 …), so the app also runs this for
     everyone once at start (see `age_stages`)."""
     stage = stage_sql(Customer.purchase_count, Customer.total_spent_cents,
-                      Customer.first_purchase_on, Customer.last_purchase_on, today)
+                      Customer.first_purchase_on, Customer.last_purchase_on, today, stage_thresholds(session))
     changed = 0
     for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
         statement = update(Customer).values(stage=stage, updated_at=Customer.updated_at).where(Customer.stage != stage)

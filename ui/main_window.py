@@ -24,6 +24,7 @@ from ui.i18n import tr
 
 def _pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
     from ui.customers.page import CustomersPage
+    from ui.layers.page import LayersPage
     from ui.settings.page import SettingsPage
     from ui.today import TodayPage
     from ui.trash import TrashPage
@@ -31,6 +32,7 @@ def _pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
     return [
         ("today", tr("今天"), TodayPage),
         ("customers", tr("客户"), CustomersPage),
+        ("layers", tr("分层"), LayersPage),
         ("trash", tr("回收站"), TrashPage),
         ("settings", tr("设置"), SettingsPage),
     ]
@@ -82,15 +84,16 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._age_stages)
 
     def _age_stages(self) -> None:
-        """Stages move with the calendar (新客 → 已购 → 沉睡 …): bring them up to date, off the GUI thread."""
-        from services.timeline import age_stages
+        """Stages and layers move with the calendar (新客 → 已购 → 沉睡, RFM recency …): bring them up to
+        date, off the GUI thread (services.layers.age_layers: stages each start, the layers once a day)."""
+        from services.layers import age_layers
         from ui.background import run_in_background
 
         store = self.ctx.store
 
         def work(_progress: object) -> int:
             with store.db.session() as session:
-                return age_stages(session)
+                return age_layers(session)
 
         run_in_background(self, work, lambda changed: changed and self.ctx.customers_changed.emit([]), quiet=True)
 

@@ -104,7 +104,13 @@ _CUSTOMER_COLUMNS = (
     Customer.birthday_month, Customer.birthday_day, Customer.birthday_lunar, Customer.birthday_leap_month,
     Customer.city, Customer.address, Customer.occupation, Customer.source, Customer.added_on, Customer.stage,
     Customer.stage_override, Customer.member_level, Customer.total_spent_cents, Customer.first_purchase_on,
-    Customer.last_purchase_on, Customer.next_follow_up_on,
+    Customer.last_purchase_on, Customer.next_follow_up_on, Customer.rfm_segment, Customer.loyalty_type,
+)
+
+# Computed layers: exported when the list shows them, never imported (they are worked out again).
+LIST_ONLY_FIELDS = (
+    ExportField("rfm_segment", "RFM分群", "text", 10, lambda row, _chunk: row.rfm_segment or None),
+    ExportField("loyalty_type", "忠诚类型", "text", 8, lambda row, _chunk: row.loyalty_type or None),
 )
 
 
@@ -174,7 +180,7 @@ def choose_columns(fields: list[ExportField], columns: Sequence[str] | None) -> 
     """The fields for these list column keys (in that order), plus the must-haves not listed."""
     if columns is None:
         return fields
-    by_key = {f.key: f for f in fields}
+    by_key = {f.key: f for f in (*fields, *LIST_ONLY_FIELDS)}
     keys = list(dict.fromkeys(LIST_ALIASES.get(k, k) for k in columns))
     unknown = [k for k in keys if k not in by_key and not k.startswith("custom:")]
     if unknown:

@@ -19,7 +19,7 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
-from services.birthday import LUNAR_DAYS, Birthday
+from services.birthday import Birthday, read_birthday
 from services.i18n import t
 from services.text import fold, normalize_phone
 from services.timeline import parse_money as parse_money_text
@@ -43,15 +43,7 @@ _YMD = re.compile(
     r"(?:(?:\s+|T)(?P<hh>\d{1,2})[:：](?P<mm>\d{2})(?:[:：](?P<ss>\d{2})(?:\.\d+)?)?)?"
 )
 _COMPACT_YMD = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})")
-_MONTH_DAY = re.compile(r"(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?")
 _SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")  # a date column later formatted as text shows serials
-
-_CN_MONTHS = {"正": 1, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-              "十": 10, "十一": 11, "冬": 11, "十二": 12, "腊": 12}
-_LUNAR_TEXT = re.compile(
-    r"(?:(?P<y>\d{4})\s*年?\s*)?(?P<leap>闰)?(?P<m>十一|十二|[正一二三四五六七八九十冬腊])月"
-    r"(?P<d>初[一二三四五六七八九十]|十[一二三四五六七八九]|二十|廿[一二三四五六七八九]|三十|\d{1,2}[日号]?)"
-)
 
 _MALE = frozenset({"男", "男士", "男性", "男生", "先生", "m", "male", "man", "mr", "mr."})
 _FEMALE = frozenset({"女", "女士", "女性", "女生", "小姐", "f", "female", "woman", "ms", "ms.", "mrs", "mrs.",
@@ -276,7 +268,8 @@ def parse_datetime(value: object, *, epoch_1904: bool = False) -> datetime:
 
 def parse_birthday(value: object, *, epoch_1904: bool = False) -> Birthday | None:
     """A birthday from anything parse_date reads, or a month and day with no year (5月1日, 05-01,
-    5/1 — kept without a year), solar or 农历/阴历 (农历1988-08-15, 农历八月十五, 农历闰四月初三).
+    5/1 — kept without a year), solar or 农历/阴历 (农历1988-08-15, 农历八月十五, 农历闰四月初三), and
+    every form an export writes (Birthday.label(): 05-01, 农历 1988 八月十五, 农历 闰四月初三).
     Blank → None; an impossible one (2月30日) → ValueError with the birthday's own message."""
     _refuse_bool(value, t("生日"))
     if isinstance(value, float | int):
@@ -300,26 +293,13 @@ def parse_birthday(value: object, *, epoch_1904: bool = False) -> Birthday | Non
 
 
 def _birthday_from_text(text: str, epoch_1904: bool) -> Birthday | None:
-    lunar = text.startswith(("农历", "阴历"))
-    body = text[2:].strip() if lunar else text
-    leap = lunar and body.startswith("闰")
-    if leap:
-        body = body[1:].strip()
-    ymd = _ymd_from_text(body)
-    if ymd is not None:
-        return Birthday(ymd[1], ymd[2], ymd[0], lunar=lunar, leap_month=leap)
-    month_day = _MONTH_DAY.fullmatch(body)
-    if month_day is not None:
-        return Birthday(int(month_day["m"]), int(month_day["d"]), lunar=lunar, leap_month=leap)
-    lunar_day = _LUNAR_TEXT.fullmatch(body) if lunar else None
-    if lunar_day is not None:  # 农历八月十五, 农历1988年闰四月初三
-        year = int(lunar_day["y"]) if lunar_day["y"] else None
-        return Birthday(_CN_MONTHS[lunar_day["m"]], _lunar_day(lunar_day["d"]), year, lunar=True,
-                        leap_month=leap or bool(lunar_day["leap"]))
-    if not lunar and _SERIAL_TEXT.fullmatch(body):
-        day = parse_date(body, epoch_1904=epoch_1904)
+    """Every form services.birthday reads (so every birthday an export writes reads back the same),
+    or a date column later formatted as text, which shows Excel's serial number (32874)."""
+    birthday = read_birthday(text)
+    if birthday is None and _SERIAL_TEXT.fullmatch(text):
+        day = parse_date(text, epoch_1904=epoch_1904)
         return Birthday(day.month, day.day, day.year)
-    return None
+    return birthday
 
 
 def _valid(birthday: Birthday, text: str) -> Birthday:
@@ -327,12 +307,6 @@ def _valid(birthday: Birthday, text: str) -> Birthday:
         return birthday.validate()
     except ValueError as error:
         raise ValueError(t("生日“{text}”不对：{reason}", text=text, reason=error)) from None
-
-
-def _lunar_day(text: str) -> int:
-    if text[0].isdigit():
-        return int(text.rstrip("日号"))
-    return LUNAR_DAYS.index(text) + 1
 
 
 def _birthday_unreadable(text: str) -> str:

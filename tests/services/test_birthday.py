@@ -84,7 +84,37 @@ def test_parse_what_people_type(typed: str, expected: Birthday | None) -> None:
     assert parse_birthday(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["明天", "1990-02-30", "2001年2月29日"])
+# Every form label() (and so the Excel export) writes, and the forms people type for the same birthdays.
+EXPORTED_FORMS = [
+    ("1990-05-01", Birthday(5, 1, 1990)),  # solar with a year
+    ("05-01", Birthday(5, 1)),  # solar without a year
+    ("5月1日", Birthday(5, 1)),
+    ("02-29", Birthday(2, 29)),  # a leap day without a year
+    ("农历 1988 八月十五", Birthday(8, 15, 1988, lunar=True)),  # lunar with a year
+    ("农历 八月十五", Birthday(8, 15, lunar=True)),  # lunar without a year
+    ("农历 闰四月初三", Birthday(4, 3, lunar=True, leap_month=True)),  # leap month without a year
+    ("农历 2023 闰二月初十", Birthday(2, 10, 2023, lunar=True, leap_month=True)),  # leap month with a year
+    ("农历 正月初一", Birthday(1, 1, lunar=True)),
+    ("农历 十月二十", Birthday(10, 20, lunar=True)),
+    ("农历 冬月廿一", Birthday(11, 21, lunar=True)),
+    ("农历 1990 腊月三十", Birthday(12, 30, 1990, lunar=True)),
+    ("农历1988年八月十五", Birthday(8, 15, 1988, lunar=True)),
+    ("阴历闰四月初三", Birthday(4, 3, lunar=True, leap_month=True)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EXPORTED_FORMS)
+def test_parse_reads_every_exported_form(text: str, expected: Birthday) -> None:
+    assert parse_birthday(text) == expected
+
+
+@pytest.mark.parametrize("birthday", [b for _, b in EXPORTED_FORMS])
+def test_a_label_reads_back_as_the_same_birthday(birthday: Birthday) -> None:
+    assert parse_birthday(birthday.label()) == birthday
+
+
+@pytest.mark.parametrize("typed", ["明天", "1990-02-30", "2001年2月29日", "农历 十三月初一", "农历 2024 闰二月初一",
+                                   "闰5月1日"])
 def test_parse_refuses_nonsense(typed: str) -> None:
     with pytest.raises(ValueError):
         parse_birthday(typed)

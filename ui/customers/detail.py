@@ -42,6 +42,7 @@ from ui.customers.tag_picker import pick_tags, tags_html
 from ui.customers.timeline_view import PIN_COLOR, TimelineView, badge, next_follow_up_html
 from ui.errors import confirm, show_error
 from ui.i18n import tr
+from ui.layers.widgets import LayersLine
 from ui.widgets import EmptyState, FieldError
 
 
@@ -117,6 +118,7 @@ class CustomerDetail(QWidget):
         facts_row.addWidget(self.spent_label)
         facts_row.addSpacing(24)
         facts_row.addWidget(self.follow_up_label, 1)
+        self.layers_line = LayersLine()  # RFM 分群, 忠诚类型, 最近互动: read-only, 自动计算
 
         self.tags_label = QLabel()
         self.tags_label.setWordWrap(True)
@@ -164,6 +166,7 @@ class CustomerDetail(QWidget):
         layout.addLayout(title_row)
         layout.addWidget(self.contact_label)
         layout.addLayout(facts_row)
+        layout.addWidget(self.layers_line)
         layout.addLayout(tags_row)
         layout.addWidget(self.tags_error)
         layout.addWidget(self.tabs, 1)
@@ -208,7 +211,7 @@ class CustomerDetail(QWidget):
         self.name_label.setText(tr("新客户"))
         self.contact_label.setText(tr("填好资料后按 保存（Ctrl+S）；保存后就能写笔记、记购买、安排跟进。"))
         self.contact_label.show()
-        for widget in (self.stage_badge, self.window_button, self.delete_button, self.spent_label,
+        for widget in (self.stage_badge, self.window_button, self.delete_button, self.spent_label, self.layers_line,
                        self.follow_up_label):
             widget.hide()
         self.tags_error.show_message("")
@@ -306,7 +309,8 @@ class CustomerDetail(QWidget):
         self.spent_label.setText(tr("累计消费 <b>{money}</b>　购买 {n} 次",
                                     money=money(customer.total_spent_cents), n=customer.purchase_count))
         self.follow_up_label.setText(next_follow_up_html(customer.next_follow_up_on))
-        for widget in (self.stage_badge, self.delete_button, self.spent_label, self.follow_up_label):
+        self.layers_line.show_customer(customer)
+        for widget in (self.stage_badge, self.delete_button, self.spent_label, self.follow_up_label, self.layers_line):
             widget.show()
         self.window_button.setVisible(self._in_pane)
 

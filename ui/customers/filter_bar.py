@@ -28,6 +28,7 @@ from services.stages import STAGES
 from ui.context import AppContext
 from ui.errors import show_error
 from ui.i18n import tr
+from ui.layers.widgets import LayerFilterButton
 
 TAG_MODES = ("", "all", "any", "none")
 
@@ -175,6 +176,8 @@ class FilterBar(QWidget):
         for stage in STAGES:
             self.stage.addItem(stage, stage)
         self.stage.currentIndexChanged.connect(lambda _i: self._set(replace(self.filter, stage=self.stage.currentData())))
+        self.layers_button = LayerFilterButton(self)  # RFM 分群 / 忠诚类型
+        self.filter_changed.connect(self.layers_button.show_filter)
         self.smart = QComboBox()
         self.smart.setMinimumWidth(140)
         self.smart.activated.connect(self._smart_chosen)
@@ -183,7 +186,7 @@ class FilterBar(QWidget):
         self.save_button.clicked.connect(self.save_smart_list)
         self.clear_button = QPushButton(tr("清除筛选"))
         self.clear_button.clicked.connect(lambda: self.set_filter(CustomerFilter()))
-        for widget in (self.search, self.tags_button, self.fields_button, self.stage, self.smart,
+        for widget in (self.search, self.tags_button, self.fields_button, self.stage, self.layers_button, self.smart,
                        self.save_button, self.clear_button):
             layout.addWidget(widget)
         layout.setStretch(0, 1)

@@ -30,6 +30,7 @@ class Column:
     title: str
     sortable: bool = True
     custom: FieldDef | None = None
+    hidden: bool = False  # hidden until the seller shows it (the header's right-click menu)
 
 
 def base_columns() -> list[Column]:
@@ -43,6 +44,8 @@ def base_columns() -> list[Column]:
         Column("total_spent", tr("累计消费")),
         Column("next_follow_up", tr("下次跟进")),
         Column("source", tr("来源")),
+        Column("rfm_segment", tr("RFM分群"), hidden=True),  # 分层, computed by services.layers
+        Column("loyalty_type", tr("忠诚类型"), hidden=True),
     ]
 
 
@@ -212,6 +215,8 @@ class CustomerTableModel(QAbstractTableModel):
             return row.next_follow_up_on.isoformat() if row.next_follow_up_on else ""
         if key == "source":
             return row.source
+        if key in ("rfm_segment", "loyalty_type"):
+            return tr(getattr(row, key)) if getattr(row, key) else ""
         if column.custom is not None:
             return display_value(column.custom, row.custom.get(column.custom.id, ""))
         return ""

@@ -184,6 +184,8 @@ class CustomersPage(QWidget):
         ctx.tags_changed.connect(lambda: self._customers_changed([]))
         ctx.settings_changed.connect(self._settings_changed)
         self._load_columns()
+        for column, spec in enumerate(self.model.columns):
+            self.table.setColumnHidden(column, spec.hidden)  # until a saved header state says otherwise
         ctx.ui_state.restore_splitter("customers", self.splitter)
         ctx.ui_state.restore_header("customers", self.table.horizontalHeader())
         self.model.deferred = False

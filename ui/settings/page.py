@@ -1,4 +1,4 @@
-"""设置: a list of sections on the left — 我的微信号, 标签, 自定义字段, 外观 — the chosen one on the right."""
+"""设置: a list of sections on the left — 我的微信号, 标签, 自定义字段, 分层, 外观 — the chosen one on the right."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QStackedWidget, QWidget
 
 from ui.context import AppContext
 from ui.i18n import tr
+from ui.layers.settings_section import LayersSection
 from ui.settings.accounts import AccountsSection
 from ui.settings.appearance import AppearanceSection
 from ui.settings.custom_fields import FieldsSection
@@ -32,6 +33,7 @@ class SettingsPage(QWidget):
             ("accounts", tr("我的微信号"), self.accounts),
             ("tags", tr("标签"), self.tags),
             ("fields", tr("自定义字段"), self.fields),
+            ("layers", tr("分层"), LayersSection(ctx)),
             ("appearance", tr("外观"), self.appearance),
         ]
         self.navigation = QListWidget()

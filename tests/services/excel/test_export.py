@@ -192,6 +192,21 @@ def test_the_list_exports_what_it_shows(session: Session, shop: dict[str, int], 
     assert "肤质" in headers(book(custom)["客户"]) and "身高" not in headers(book(custom)["客户"])
 
 
+def test_the_layer_columns_export_when_the_list_shows_them(session: Session, shop: dict[str, int],
+                                                          tmp_path: Path) -> None:
+    from services.layers import recompute_layers
+
+    recompute_layers(session)
+    out = tmp_path / "分层.xlsx"
+    export_customers(session, out, columns=["remark_name", "rfm_segment", "loyalty_type"])
+    ws = book(out)["客户"]
+    assert headers(ws)[:3] == ["备注名", "RFM分群", "忠诚类型"]
+    values = {r[0].value: (r[1].value, r[2].value) for r in ws.iter_rows(min_row=2)}
+    stored = {c.remark_name: (c.rfm_segment or None, c.loyalty_type or None)
+              for c in session.scalars(select(Customer).where(Customer.deleted_at.is_(None)))}
+    assert values == stored and any(v != (None, None) for v in values.values())
+
+
 def _field_id(session: Session, name: str) -> int:
     from models import CustomField
 

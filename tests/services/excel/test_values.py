@@ -227,12 +227,29 @@ def test_parse_birthday(value: object, birthday: Birthday | None) -> None:
     assert parse_birthday(value) == birthday
 
 
+@pytest.mark.parametrize("birthday", [
+    Birthday(5, 1), Birthday(2, 29), Birthday(8, 15, 1988, lunar=True), Birthday(8, 15, lunar=True),
+    Birthday(4, 3, lunar=True, leap_month=True), Birthday(2, 10, 2023, lunar=True, leap_month=True),
+    Birthday(11, 21, lunar=True), Birthday(12, 30, 1990, lunar=True), Birthday(1, 1, lunar=True),
+])
+def test_every_birthday_an_export_writes_reads_back(birthday: Birthday) -> None:
+    """The export writes these as the text the app shows (05-01, 农历 1988 八月十五, 农历 闰四月初三 …)."""
+    assert parse_birthday(birthday.label()) == birthday
+
+
+def test_a_solar_birthday_with_a_year_reads_back_from_the_date_cell_an_export_writes() -> None:
+    assert parse_birthday(date(1979, 4, 10)) == Birthday(4, 10, 1979)
+    assert parse_birthday("1979-04-10 00:00:00") == Birthday(4, 10, 1979)  # the same cell saved as CSV
+
+
 @pytest.mark.parametrize(("value", "reason"), [
     ("2月30日", "生日“2月30日”不对：2月没有30日"),
     ("1990-02-29", "2月没有29日"),
     ("13月1日", "月份应在1到12之间"),
     ("农历十三月初一", "看不懂生日"),
     ("农历1988年闰五月初一", "农历1988年没有闰5月"),
+    ("农历 2024 闰二月初一", "农历2024年没有闰2月"),
+    ("闰5月1日", "公历生日没有闰月"),
     ("下个月", "看不懂生日“下个月”"),
     (5.1, "看不懂生日“5.1”"),  # "5.1" typed into Excel becomes the number 5.1
     (60, "1900年2月29日"),
