@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     undo.add_argument("--force", action="store_true", help="即使导入后又修改过，也撤销")
     undo.add_argument("--json", action="store_true")
 
+    today = commands.add_parser("today", help="今天要做的事：跟进、客户SOP、生日、复购…")
+    _global_options(today, top=False)
+    today.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="哪一天（默认今天）")
+    today.add_argument("--json", action="store_true")
+
     history = commands.add_parser("imports", help="导入记录")
     _global_options(history, top=False)
     history.add_argument("--json", action="store_true")
@@ -114,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = DataDir.at(args.data_dir)
     runners: dict[str | None, Callable[[argparse.Namespace, DataDir], int]] = {
         None: _run_gui, "screenshot": _run_gui,
-        **dict.fromkeys(("demo", "find", "import", "export", "undo-import", "imports", "report"), _run_command),
+        **dict.fromkeys(("demo", "find", "today", "import", "export", "undo-import", "imports", "report"), _run_command),
     }
     try:
         return runners[args.command](args, data_dir)

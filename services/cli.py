@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services import cli_excel, cli_reports
+from services import cli_excel, cli_reports, cli_today
 from services.customer_query import CustomerFilter, find
 from services.errors import UserError
 from services.i18n import t
@@ -85,6 +85,6 @@ def cmd_demo(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"find": cmd_find, "demo": cmd_demo, "import": cli_excel.cmd_import, "export": cli_excel.cmd_export,
+COMMANDS = {"find": cmd_find, "today": cli_today.cmd_today, "demo": cmd_demo, "import": cli_excel.cmd_import, "export": cli_excel.cmd_export,
             "undo-import": cli_excel.cmd_undo_import, "imports": cli_excel.cmd_imports,
             "report": cli_reports.cmd_report}

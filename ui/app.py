@@ -144,6 +144,9 @@ def screenshot(app: QApplication, window: object, out: Path, size: str) -> int:
             page.select_customer(page.model.ids[0])  # type: ignore[attr-defined]  # show the detail pane too
         for _ in range(3):
             app.processEvents()
+        QThreadPool.globalInstance().waitForDone(30_000)  # pages that load off the GUI thread (今天)
+        for _ in range(3):
+            app.processEvents()
         path = out / f"{key}.png"
         window.grab().save(str(path))
         print(path)

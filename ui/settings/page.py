@@ -11,6 +11,7 @@ from ui.settings.accounts import AccountsSection
 from ui.settings.appearance import AppearanceSection
 from ui.settings.custom_fields import FieldsSection
 from ui.settings.form import Section
+from ui.settings.journeys import JourneysSection
 from ui.settings.tags import TagsSection
 
 NAV_QSS = """
@@ -34,6 +35,7 @@ class SettingsPage(QWidget):
             ("tags", tr("标签"), self.tags),
             ("fields", tr("自定义字段"), self.fields),
             ("layers", tr("分层"), LayersSection(ctx)),
+            ("journeys", tr("客户SOP"), JourneysSection(ctx)),
             ("appearance", tr("外观"), self.appearance),
         ]
         self.navigation = QListWidget()

@@ -1,0 +1,204 @@
+"""复购周期: how long a product lasts, and who is due to buy it again.
+
+A cycle is a category ("普洱"), the words that recognise its products in a purchase ("普洱 生普
+熟普 小青柑") and a number of days. A customer is due to repurchase on (their latest purchase
+of the category) + days, provided they have not bought from the category since. The defaults fit
+the products of the demo shop (services.demo); the seller edits them under 设置 → 客户SOP.
+
+Each reminder's key is "repurchase:<cycle>:<customer>:<purchase date>" (services.today keeps the
+done / snoozed state under it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from models import Customer, Purchase, RepurchaseCycle
+from services.birthday_dates import live_unindexed
+from services.errors import NotFoundError, ValidationError
+from services.i18n import t
+from services.sqlutil import chunks
+
+DEFAULT_CYCLES = (
+    ("普洱", "普洱 生普 熟普 小青柑 易武", 60),
+    ("白茶", "白茶 寿眉 银针 白牡丹", 60),
+    ("岩茶", "岩茶 肉桂 大红袍 水仙", 45),
+    ("面膜", "面膜", 30),
+    ("护肤品", "面霜 精华 乳液 洁面 防晒 眼霜 护肤", 60),
+    ("滋补养生", "燕窝 阿胶 枸杞 红枣 西洋参 艾灸", 45),
+    ("护理卡/课程", "护理卡 调理卡 私教课 团课", 90),
+)
+MAX_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class CycleInfo:
+    id: int
+    category: str
+    keywords: tuple[str, ...]
+    days: int
+
+    @property
+    def keywords_text(self) -> str:
+        return " ".join(self.keywords)
+
+
+def split_keywords(text: str) -> tuple[str, ...]:
+    """'普洱，生普 熟普、小青柑' → ('普洱', '生普', '熟普', '小青柑')."""
+    return tuple(dict.fromkeys(w for w in re.split(r"[\s,，、;；/|]+", text) if w))
+
+
+def seed_default_cycles(session: Session) -> None:
+    """Add the default cycles when there are none (no commit; services.journeys.ensure_defaults)."""
+    if session.scalar(select(RepurchaseCycle.id).limit(1)) is None:
+        for category, keywords, days in DEFAULT_CYCLES:
+            session.add(RepurchaseCycle(category=category, keywords=keywords, days=days))
+        session.flush()
+
+
+def list_cycles(session: Session) -> list[CycleInfo]:
+    from services.journeys import ensure_defaults
+
+    ensure_defaults(session)
+    return [CycleInfo(c.id, c.category, split_keywords(c.keywords), c.days)
+            for c in session.scalars(select(RepurchaseCycle).order_by(RepurchaseCycle.id))]
+
+
+def save_cycle(session: Session, category: str, keywords: str, days: int, cycle_id: int | None = None) -> int:
+    """Add or edit a cycle; commits; ValidationError names each bad field."""
+    errors: dict[str, str] = {}
+    category = " ".join(category.split())
+    words = split_keywords(keywords)
+    if not category:
+        errors["category"] = t("请填写品类，如“普洱”")
+    elif len(category) > 50:
+        errors["category"] = t("品类最多 50 个字")
+    elif session.scalar(select(RepurchaseCycle.id).where(RepurchaseCycle.category == category,
+                                                         RepurchaseCycle.id != (cycle_id or 0))) is not None:
+        errors["category"] = t("已经有叫“{name}”的品类了", name=category)
+    if not words:
+        errors["keywords"] = t("请填写至少一个关键词：购买记录的商品名里含有它，就算这个品类")
+    elif len(" ".join(words)) > 400:
+        errors["keywords"] = t("关键词太多了（最多 400 个字）")
+    if not 1 <= days <= MAX_DAYS:
+        errors["days"] = t("复购周期应在 1 到 {max} 天之间", max=MAX_DAYS)
+    if errors:
+        raise ValidationError(errors)
+    cycle = RepurchaseCycle() if cycle_id is None else _cycle(session, cycle_id)
+    cycle.category, cycle.keywords, cycle.days = category, " ".join(words), days
+    session.add(cycle)
+    session.commit()
+    return cycle.id
+
+
+def delete_cycle(session: Session, cycle_id: int) -> None:
+    _cycle(session, cycle_id)
+    session.execute(delete(RepurchaseCycle).where(RepurchaseCycle.id == cycle_id))
+    session.commit()
+
+
+def _cycle(session: Session, cycle_id: int) -> RepurchaseCycle:
+    cycle = session.get(RepurchaseCycle, cycle_id)
+    if cycle is None:
+        raise NotFoundError(t("这个复购品类已被删除"))
+    return cycle
+
+
+# ---- due -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RepurchaseDue:
+    cycle_id: int
+    category: str
+    customer_id: int
+    customer_name: str
+    product: str  # the latest purchase of the category
+    purchased_on: date
+    due: date
+
+    @property
+    def key(self) -> str:
+        return repurchase_key(self.cycle_id, self.customer_id, self.purchased_on)
+
+
+def repurchase_key(cycle_id: int, customer_id: int, purchased_on: date) -> str:
+    return f"repurchase:{cycle_id}:{customer_id}:{purchased_on.isoformat()}"
+
+
+def cycle_due(session: Session, cycle: CycleInfo, due_from: date, due_to: date,
+              customer_ids: list[int] | None = None) -> list[RepurchaseDue]:
+    """Customers whose latest purchase of the category falls due between the two dates (inclusive)."""
+    return _due(session, [cycle], due_from, due_to, customer_ids)
+
+
+def _due(session: Session, cycles: list[CycleInfo], due_from: date, due_to: date,
+         customer_ids: list[int] | None = None) -> list[RepurchaseDue]:
+    """All the cycles at once: one pass over the purchases in the cycles' date ranges finds each
+    customer's latest purchase of each category there; customers who bought anything later (their
+    last_purchase_on says so) are then checked for a later purchase of the category, by customer."""
+    cycles = [c for c in cycles if c.keywords]
+    if not cycles:
+        return []
+    ranges = {c.id: (due_from - timedelta(days=c.days), due_to - timedelta(days=c.days)) for c in cycles}
+    in_range = or_(*(Purchase.purchased_on.between(lo, hi) for lo, hi in set(ranges.values())))
+    latest = _latest_of_category(session, cycles, ranges, [Purchase.deleted_at.is_(None), in_range], customer_ids)
+    if not latest:
+        return []
+    customers: dict[int, tuple[str, date]] = {}  # id → (name, last purchase: a candidate's is never NULL)
+    for chunk in chunks(sorted({cid for _cycle, cid in latest})):
+        customers.update((cid, (name, last or date.min)) for cid, name, last in session.connection().execute(
+            select(Customer.id, Customer.remark_name, Customer.last_purchase_on)
+            .where(Customer.id.in_(chunk), live_unindexed())))  # by primary key, not a deleted_at index
+    # Bought something after the candidate purchase: was it from the same category?
+    recheck = {cid: bought for (_cycle, cid), (bought, _p) in latest.items()
+               if cid in customers and customers[cid][1] > bought}
+    if recheck:
+        since = min(recheck.values())
+        later = _latest_of_category(session, cycles, {c.id: (since, date.max) for c in cycles},
+                                    [Purchase.deleted_at.is_(None), Purchase.purchased_on > since], sorted(recheck))
+        latest = {key: value for key, value in latest.items() if later.get(key, value)[0] <= value[0]}
+    by_id = {c.id: c for c in cycles}
+    return [RepurchaseDue(cycle_id, by_id[cycle_id].category, cid, customers[cid][0], product, bought,
+                          bought + timedelta(days=by_id[cycle_id].days))
+            for (cycle_id, cid), (bought, product) in latest.items() if cid in customers]
+
+
+def _latest_of_category(session: Session, cycles: list[CycleInfo], ranges: dict[int, tuple[date, date]],
+                        where: list[Any], customer_ids: list[int] | None) -> dict[tuple[int, int], tuple[date, str]]:
+    """(cycle id, customer id) → the latest purchase (date, product) of the category within the cycle's range."""
+    statement = select(Purchase.customer_id, Purchase.purchased_on, Purchase.product).where(*where)
+    categories: dict[str, list[CycleInfo]] = {}  # product → the cycles it belongs to (names repeat a lot)
+    latest: dict[tuple[int, int], tuple[date, str]] = {}
+    for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
+        part = statement if chunk is None else statement.where(Purchase.customer_id.in_(chunk))
+        for cid, bought, product in session.connection().execute(part):
+            mine = categories.get(product)
+            if mine is None:
+                mine = categories[product] = [c for c in cycles if _matches(product, c)]
+            for cycle in mine:
+                lo, hi = ranges[cycle.id]
+                if lo <= bought <= hi:
+                    known = latest.get((cycle.id, cid))
+                    if known is None or bought > known[0]:
+                        latest[(cycle.id, cid)] = (bought, product)
+    return latest
+
+
+def _matches(product: str, cycle: CycleInfo) -> bool:
+    """Whether a purchase's product belongs to the cycle's category (a keyword in its name, any case)."""
+    name = product.casefold()
+    return any(word.casefold() in name for word in cycle.keywords)
+
+
+def repurchases_due(session: Session, due_from: date, due_to: date,
+                    cycles: list[CycleInfo] | None = None) -> list[RepurchaseDue]:
+    """Every cycle's (or these cycles') customers due between the two dates, soonest first."""
+    found = _due(session, list_cycles(session) if cycles is None else cycles, due_from, due_to)
+    found.sort(key=lambda i: (i.due, i.category, i.customer_id))
+    return found
