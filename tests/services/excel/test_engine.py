@@ -193,3 +193,29 @@ def test_tags_respect_single_choice_groups(session: Session) -> None:
 
     zl = customers(session)["张丽"]
     assert [name for name, _ in customer_rows(session, [zl.id])[zl.id].tags] == ["高"]
+
+
+def test_a_big_import_is_searchable_and_leaves_search_working(session: Session) -> None:
+    """Past BULK_FTS_ROWS new customers the search index is filled in one statement: every imported
+    name is found by a 3-character search, and customers added afterwards are found too."""
+    from services.excel.kinds import BULK_FTS_ROWS
+
+    many = [(i + 2, [f"客户{i:05d}号", f"wx_bulk_{i}", "", "", "", "", "", "", ""]) for i in range(BULK_FTS_ROWS + 500)]
+    assert do_import(session, many).created == len(many)
+    assert len(customer_ids(session, CustomerFilter(text="01234号"))) == 1
+    assert len(customer_ids(session, CustomerFilter(text="wx_bulk_"))) == len(many)
+    create_customer(session, CustomerInput(remark_name="后来加的客户甲乙"))
+    assert len(customer_ids(session, CustomerFilter(text="加的客户甲"))) == 1
+
+
+def test_cancelling_a_big_import_keeps_search_working(session: Session) -> None:
+    from services.excel.kinds import BULK_FTS_ROWS
+
+    many = [(i + 2, [f"取消{i:05d}", "", "", "", "", "", "", "", ""]) for i in range(6 * BULK_FTS_ROWS)]
+    calls: list[int] = []
+    with pytest.raises(ImportCancelled):
+        run_import(session, "customers", HEADERS, many, ImportOptions(suggest_mapping(session, "customers", HEADERS)),
+                   cancelled=lambda: calls.append(1) or len(calls) > 27)  # after the first 5,000 were written
+    assert customers(session) == {}
+    create_customer(session, CustomerInput(remark_name="取消以后的客户"))
+    assert len(customer_ids(session, CustomerFilter(text="以后的"))) == 1
