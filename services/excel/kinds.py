@@ -329,7 +329,8 @@ class Customers(Kind):
         if values["referrer"]:
             self.referrers[cid] = values["referrer"]
         if values["total_spent"] or values["first_purchase_on"] or values["last_purchase_on"]:
-            self.totals[cid] = values
+            # Only what _add_totals reads: keeping whole rows here would hold the file in memory.
+            self.totals[cid] = {key: values[key] for key in ("total_spent", "first_purchase_on", "last_purchase_on")}
         self.touched.add(cid)
 
     def finish(self, ctx: ImportContext, pending: Pending) -> None:
