@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from models import Customer, CustomerTag, CustomFieldValue, FollowUp, ImportChange, Note, Purchase, Referral
 from models.referral import REFERRAL_METHODS, REWARD_STATUSES
@@ -95,6 +95,18 @@ def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
     connection = session.connection()
     for start in range(0, len(rows), INSERT_CHUNK):
         connection.execute(table.insert(), rows[start:start + INSERT_CHUNK])
+
+
+def _has_note(session: Session, customer_id: int, body: str) -> bool:
+    """Importing the same list again must not repeat its 备注 on every customer."""
+    return session.scalar(select(Note.id).where(Note.customer_id == customer_id, Note.body == body,
+                                                Note.deleted_at.is_(None)).limit(1)) is not None
+
+
+def _has_open_follow_up(session: Session, customer_id: int, due_on: date) -> bool:
+    return session.scalar(select(FollowUp.id).where(FollowUp.customer_id == customer_id, FollowUp.due_on == due_on,
+                                                    FollowUp.done_at.is_(None), FollowUp.deleted_at.is_(None))
+                          .limit(1)) is not None
 
 
 def _uniform(table: Any, bucket: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -266,8 +278,9 @@ class Customers(Kind):
 
     def update(self, ctx: ImportContext, pending: Pending, record_id: int, values: Values) -> None:
         session = ctx.session
-        pending.flush()  # the record may have been created earlier in this file
-        customer = session.get(Customer, record_id)
+        if record_id in self.touched:
+            pending.flush()  # created or changed earlier in this file: its rows must be in the store first
+        customer = session.get(Customer, record_id, options=[lazyload(Customer.tags)])
         if customer is None:
             return
         profile = self._profile(ctx, values)
@@ -320,10 +333,11 @@ class Customers(Kind):
                     CustomFieldValue.customer_id == cid, CustomFieldValue.field_id == fid).values(value=value))
             else:
                 pending.add(CustomFieldValue, {"customer_id": cid, "field_id": fid, "value": value})
-        if values["remark"]:
+        if values["remark"] and not (updating and _has_note(ctx.session, cid, values["remark"])):
             pending.add(Note, {"customer_id": cid, "kind": "其他", "body": values["remark"], "pinned": False,
                                "noted_at": datetime.now().replace(microsecond=0)})
-        if values["next_follow_up_on"]:
+        if values["next_follow_up_on"] and not (updating and _has_open_follow_up(ctx.session, cid,
+                                                                                  values["next_follow_up_on"])):
             pending.add(FollowUp, {"customer_id": cid, "due_on": values["next_follow_up_on"],
                                    "reason": t("跟进（导入）"), "result": ""})
         if values["referrer"]:

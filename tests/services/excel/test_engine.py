@@ -219,3 +219,17 @@ def test_cancelling_a_big_import_keeps_search_working(session: Session) -> None:
     assert customers(session) == {}
     create_customer(session, CustomerInput(remark_name="取消以后的客户"))
     assert len(customer_ids(session, CustomerFilter(text="以后的"))) == 1
+
+
+def test_importing_the_same_list_again_repeats_no_notes_or_follow_ups(session: Session) -> None:
+    headers = ["客户姓名", "微信", "备注", "下次跟进"]
+    data = rows(["张丽", "zhangli88", "怕凉，喜欢熟普", "2026-12-01"], ["王芳", "wangfang", "", ""])
+    first = do_import(session, data, headers=headers)
+    again = do_import(session, data, headers=headers)
+    assert (first.created, again.created, again.updated) == (2, 0, 2)
+    zl = customers(session)["张丽"]
+    assert session.scalar(select(func.count()).select_from(Note).where(Note.customer_id == zl.id)) == 1
+    assert session.scalar(select(func.count()).select_from(FollowUp).where(FollowUp.customer_id == zl.id)) == 1
+    changed = do_import(session, rows(["张丽", "zhangli88", "换成了生普", ""]), headers=headers)
+    assert changed.updated == 1
+    assert session.scalar(select(func.count()).select_from(Note).where(Note.customer_id == zl.id)) == 2
