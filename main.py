@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--limit", type=int, default=20, metavar="N")
     find.add_argument("--json", action="store_true")
 
-    kinds = ("customers", "notes", "purchases", "follow-ups", "referrals")
+    kinds = ("customers", "notes", "purchases", "follow-ups", "referrals", "groups", "group-members", "group-stats",
+             "scripts", "materials", "posts")
     imp = commands.add_parser("import", help="从 Excel/CSV 导入")
     _global_options(imp, top=False)
     imp.add_argument("file", metavar="FILE")

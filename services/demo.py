@@ -274,6 +274,10 @@ _SLOTS = {template: tuple(name for _, name, _, _ in string.Formatter().parse(tem
 # The other pages' demo data, filled after the customers: "module.function" names, each called as
 # function(session, options) -> counts (it may commit; it must stay quick at 100,000 customers).
 PAGE_FILLERS: tuple[str, ...] = (
+    "services.demo_groups.fill",
+    "services.demo_library.fill",
+    "services.demo_referrals.fill",
+    "services.demo_moments.fill",
     "services.layers.fill_demo_layers",  # keep last: the layers read the referrals etc. added above
 )
 

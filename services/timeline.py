@@ -30,7 +30,7 @@ MAX_AMOUNT = Decimal(100_000_000)
 
 @dataclass(frozen=True)
 class TimelineItem:
-    kind: str  # "note" | "purchase" | "follow_up"
+    kind: str  # "note" | "purchase" | "follow_up" | "group" (id = the group's) | "moment" (id = the post's)
     id: int
     when: datetime
     title: str  # 身份 / 购买 ¥1,280 / 跟进 …
@@ -204,6 +204,12 @@ def timeline(session: Session, customer_id: int, today: date | None = None) -> l
         items.append(TimelineItem("follow_up", f.id, datetime.combine(f.due_on, datetime.min.time()),
                                   t("跟进"), body, done=f.done_at is not None,
                                   overdue=f.done_at is None and f.due_on < today))
+    from services.groups import group_timeline_items  # 社群: joined / left a group
+
+    items += group_timeline_items(session, customer_id)
+    from services.moments import timeline_items as moment_timeline_items  # 朋友圈互动: liked, asked …
+
+    items += moment_timeline_items(session, customer_id)
     items.sort(key=lambda item: (not item.pinned, -item.when.timestamp(), -item.id))
     return items
 

@@ -62,6 +62,7 @@ class TodayItem:
     script_category: str = ""  # the 话术库 category to pick a script from
     record_id: int | None = None  # the follow-up, post or group task behind the item
     group: str = ""  # one of the GROUPS keys
+    text: str = ""  # ready text to copy for items without a customer (a post's text, a group task's)
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "customer": self.customer_name, "title": self.title,
@@ -285,7 +286,12 @@ def snooze_item(session: Session, item: TodayItem, until: date, day: date | None
         record = timeline_service.get_follow_up(session, item.record_id)
         timeline_service.save_follow_up(session, record.customer_id, until, record.reason, follow_up_id=record.id)
         return
-    if item.kind not in (*COMPUTED, "post", "group_task"):
+    if item.kind in ("post", "group_task"):
+        from services.today_extra import snooze_extra
+
+        snooze_extra(session, item, until)
+        return
+    if item.kind not in COMPUTED:
         raise UserError(t("不认识的提醒“{kind}”", kind=item.kind))
     state = _state(session, item)
     state.snoozed_until = until

@@ -24,6 +24,7 @@ from ui.i18n import tr
 
 def _pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
     from ui.customers.page import CustomersPage
+    from ui.groups.page import GroupsPage
     from ui.layers.page import LayersPage
     from ui.settings.page import SettingsPage
     from ui.today import TodayPage
@@ -33,6 +34,7 @@ def _pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
         ("today", tr("今天"), TodayPage),
         ("customers", tr("客户"), CustomersPage),
         ("layers", tr("分层"), LayersPage),
+        ("groups", tr("社群"), GroupsPage),
         ("trash", tr("回收站"), TrashPage),
         ("settings", tr("设置"), SettingsPage),
     ]

@@ -37,10 +37,10 @@ class TrashPage(QWidget):
         self.restore_button.setToolTip(tr("把选中的客户放回客户列表，笔记和购买记录都在"))
         self.purge_button = danger_button(tr("彻底删除"))
         self.empty_button = danger_button(tr("清空回收站"))
-        self.table = make_table([tr("类型"), tr("客户"), tr("内容"), tr("删除时间")], multi_select=True)
+        self.table = make_table([tr("类型"), tr("客户 / 名称"), tr("内容"), tr("删除时间")], multi_select=True)
         for column, width in enumerate((70, 200, 460)):
             self.table.setColumnWidth(column, width)
-        self.empty = EmptyState(tr("回收站是空的"), tr("删除的客户、笔记、购买和跟进记录会先放在这里，可以随时恢复。"))
+        self.empty = EmptyState(tr("回收站是空的"), tr("删除的客户、笔记、购买和跟进记录，以及各页面删除的内容（如社群），会先放在这里，可以随时恢复。"))
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
@@ -128,8 +128,9 @@ class TrashPage(QWidget):
         if not entries or not self._run(lambda session: (restore_customers(session, ids),
                                                          restore_records(session, records))):
             return
-        self.notice.setText(tr("已恢复 {n} 项，可在“客户”页找到。", n=len(entries)))
-        self.ctx.customers_changed.emit(ids + sorted({self._customer_of(kind, key) for kind, key in records}))
+        self.notice.setText(tr("已恢复 {n} 项，回到了原来的页面。", n=len(entries)))
+        owners = {self._customer_of(kind, key) for kind, key in records} - {0}  # page records have no customer
+        self.ctx.customers_changed.emit(ids + sorted(owners))
 
     def _customer_of(self, kind: str, key: int) -> int:
         return next(r.customer_id for r in self.records if (r.kind, r.id) == (kind, key))

@@ -37,12 +37,16 @@ from services.custom_fields import FieldDef, display_value, list_fields
 from services.customer_query import CustomerFilter, customer_ids, filtered
 from services.errors import UserError
 from services.excel.columns import KIND_LABELS, KINDS
+from services.excel.kinds_groups import GROUP_COLUMNS, export_group_kind
+from services.excel.kinds_library import LIBRARY_COLUMNS, export_library_kind
+from services.excel.kinds_moments import MOMENT_COLUMNS, export_moment_kind
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, text_width, write_sheets
 from services.i18n import t
 from services.tags import tag_by_name
 
 CHUNK = 2000  # customers per set-based query
-EXPORT_KINDS = ("customers", "notes", "purchases", "follow-ups", "referrals")
+EXPORT_KINDS = ("customers", "notes", "purchases", "follow-ups", "referrals", "groups", "group-members", "group-stats",
+                "scripts", "materials", "posts")
 # Always in a customer export, so that it re-imports and round-trips.
 MUST_HAVE = ("remark_name", "wechat_id", "phone", "tags", "referrer", "total_spent")
 # The customer list's column keys that differ from the export's.
@@ -60,7 +64,9 @@ VALUE_KINDS = {
 _FIELD_KINDS = {"number": "number", "date": "date"}  # custom field kind → writer kind
 
 # The full workbook (export_all): sheet names, and the columns only it has.
-ALL_SHEETS = {**KIND_LABELS, "tags": "标签", "accounts": "我的微信号", "custom-fields": "自定义字段"}
+# (Only the customer book's own kinds: the pages' kinds registered into KIND_LABELS are not in it.)
+ALL_SHEETS = {**{kind: KIND_LABELS[kind] for kind in ("customers", "notes", "purchases", "follow-ups", "referrals")},
+              "tags": "标签", "accounts": "我的微信号", "custom-fields": "自定义字段"}
 ID_HEADER = "编号"  # 客户 sheet: the customer's id
 CUSTOMER_ID_HEADER = "客户编号"  # 笔记 / 购买记录 / 跟进: whose record it is
 REFERRER_ID_HEADER, REFEREE_ID_HEADER = "介绍人编号", "被介绍人编号"
@@ -270,6 +276,12 @@ def export_kind(session: Session, kind: str, path: Path | str, tag_names: Iterab
     (for referrals: where either side has them). Returns the number of rows written."""
     if kind not in EXPORT_KINDS:
         raise UserError(t("不能导出“{kind}”，可选：{kinds}", kind=kind, kinds="、".join(EXPORT_KINDS)))
+    if kind in LIBRARY_COLUMNS:
+        return export_library_kind(session, kind, path, progress, cancelled)
+    if kind in MOMENT_COLUMNS:
+        return export_moment_kind(session, kind, path, progress, cancelled)
+    if kind in GROUP_COLUMNS:
+        return export_group_kind(session, kind, path, progress, cancelled)
     tag_ids = []
     for name in tag_names:
         tag = tag_by_name(session, name)

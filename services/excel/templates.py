@@ -13,10 +13,14 @@ from pathlib import Path
 from services.errors import UserError
 from services.excel.columns import KIND_LABELS, KINDS, SOURCES, Column
 from services.excel.export import VALUE_KINDS
+from services.excel.kinds_groups import GROUP_COLUMNS, GROUP_EXAMPLES, GROUP_HELP, GROUP_VALUE_KINDS
+from services.excel.kinds_library import LIBRARY_COLUMNS, LIBRARY_EXAMPLES, LIBRARY_HELP, LIBRARY_VALUE_KINDS
+from services.excel.kinds_moments import MOMENT_COLUMNS, MOMENT_EXAMPLES, MOMENT_HELP, MOMENT_VALUE_KINDS
 from services.excel.writer import OutColumn, SheetSpec, write_sheets
 from services.i18n import t
 
-TEMPLATE_KINDS = ("customers", "notes", "purchases", "follow-ups", "referrals")
+TEMPLATE_KINDS = ("customers", "notes", "purchases", "follow-ups", "referrals", "groups", "group-members", "group-stats",
+                  "scripts", "materials", "posts")
 VALIDATED_ROWS = 1000  # rows under the header that get the drop-downs and date checks
 HELP_SHEET = "说明"
 
@@ -103,6 +107,12 @@ HELP: dict[str, tuple[str, str]] = {
     "reward_status": ("奖励发了没有", "从下拉列表中选；不填为 无"),
 }
 
+# The pages' kinds bring their own examples and help.
+EXAMPLES.update(GROUP_EXAMPLES)
+EXAMPLES.update(LIBRARY_EXAMPLES)
+EXAMPLES.update(MOMENT_EXAMPLES)
+GROUP_HELP_KINDS = frozenset(GROUP_COLUMNS)
+
 _GENERAL_HELP = (
     "第 1 行是列名，请不要修改；红色列名是必填列。",
     "第 2 行是灰色斜体的示例，导入前请删掉或直接改成你的数据。",
@@ -113,7 +123,13 @@ _GENERAL_HELP = (
 
 def _help_of(kind: str, column: Column) -> tuple[str, str]:
     """(what the column is, how to write it), in the UI language."""
-    if kind == "referrals" and column.key == "note":
+    if kind in GROUP_HELP_KINDS:
+        what, how = GROUP_HELP.get(column.key, HELP.get(column.key, (column.header, "文字")))
+    elif kind in LIBRARY_COLUMNS:
+        what, how = LIBRARY_HELP.get(column.key, (column.header, "文字"))
+    elif kind in MOMENT_COLUMNS:
+        what, how = MOMENT_HELP.get(column.key, (column.header, "文字"))
+    elif kind == "referrals" and column.key == "note":
         what, how = "关于这次转介绍的备注", "文字"
     else:
         what, how = HELP.get(column.key, (column.header, "文字"))
@@ -125,7 +141,10 @@ def template_columns(kind: str) -> list[OutColumn]:
     for column in KINDS[kind]:
         what, how = _help_of(kind, column)
         columns.append(OutColumn(
-            column.header, VALUE_KINDS.get(column.key, "text"), column.width, column.choices, column.required,
+            column.header, (GROUP_VALUE_KINDS if kind in GROUP_COLUMNS
+                            else LIBRARY_VALUE_KINDS if kind in LIBRARY_COLUMNS
+                            else MOMENT_VALUE_KINDS if kind in MOMENT_COLUMNS else VALUE_KINDS).get(column.key, "text"),
+            column.width, column.choices, column.required,
             note=(t("必填") + "：" if column.required else "") + what, hint=how,
             date_check=column.key != "birthday",
         ))

@@ -211,3 +211,36 @@ def test_done_state_is_per_anchor(session: Session, add_customer: AddCustomer) -
     assert today_list(session, today + timedelta(days=29)).count("journey") == 0
     again = item(today_list(session, today + timedelta(days=30)), "journey", "张丽")
     assert again.key != wake.key
+
+
+def test_group_tasks_of_the_day_done_and_moved(session: Session) -> None:
+    from datetime import datetime
+
+    from models import ChatGroup, GroupTask
+    from services.group_tasks import get_task
+
+    only_welcome(session)
+    group = ChatGroup(name="VIP福利群", kind="VIP群")
+    session.add(group)
+    session.flush()
+    morning = GroupTask(group_id=group.id, due_at=datetime(2026, 3, 10, 7, 30), title="早打卡",
+                        body="早上好！今天也要好好喝水哦～打卡的姐妹抽3位送小样")
+    noon = GroupTask(group_id=group.id, due_at=datetime(2026, 3, 10, 12, 0), title="午分享", body="白茶冲泡小技巧")
+    done = GroupTask(group_id=group.id, due_at=datetime(2026, 3, 10, 20, 0), title="晚答疑", status="done")
+    other_day = GroupTask(group_id=group.id, due_at=datetime(2026, 3, 11, 7, 30), title="早打卡")
+    session.add_all([morning, noon, done, other_day])
+    session.commit()
+
+    tasks = [i for i in today_list(session, D).items if i.kind == "group_task"]
+    assert [(i.title, i.detail, i.customer_name) for i in tasks] == [
+        ("早打卡", "VIP福利群 · 07:30", None), ("午分享", "VIP福利群 · 12:00", None)]
+    assert tasks[0].text.startswith("早上好") and tasks[0].overdue  # 2026-03-10 07:30 has passed
+    assert today_list(session, D).to_json()["counts"]["group_task"] == 2
+
+    complete_item(session, tasks[0], "发了红包，20人打卡")
+    assert get_task(session, morning.id).done_note == "发了红包，20人打卡"
+    snooze_item(session, tasks[1], D + timedelta(days=1), day=D)
+    assert get_task(session, noon.id).due_at == datetime(2026, 3, 11, 12, 0)
+    assert [i.title for i in today_list(session, D).items if i.kind == "group_task"] == []
+    assert [i.title for i in today_list(session, D + timedelta(days=1)).items if i.kind == "group_task"] == [
+        "早打卡", "午分享"]

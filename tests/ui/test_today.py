@@ -209,3 +209,38 @@ def test_notifier_remembers_what_it_has_seen(qtbot, today_page):
     assert said.args == ["王芳：生日"]
     with qtbot.assertNotEmitted(notifier.announced):
         notifier.take(first)
+
+
+def test_group_task_copies_its_text_and_is_ticked_done(qtbot, ctx, today_page):
+    from datetime import datetime
+
+    from models import ChatGroup, GroupTask
+    from services.group_tasks import get_task
+    from ui.today import DoneDialog
+
+    with ctx.session() as s:
+        create_customer(s, CustomerInput(remark_name="张丽", added_on=date.today() - timedelta(days=90)))
+        group = ChatGroup(name="宝妈福利群", kind="福利群")
+        s.add(group)
+        s.flush()
+        task = GroupTask(group_id=group.id, due_at=datetime.combine(date.today(), datetime.max.time()).replace(
+            microsecond=0), title="晚答疑", body="今晚8点答疑：敏感肌怎么选面霜？")
+        s.add(task)
+        s.commit()
+        task_id = task.id
+    reload(qtbot, today_page)
+    assert ("社群任务", "", "晚答疑") in rows(today_page)
+    row = next(r for r in today_page.tree.item_rows() if r.text(1) == "晚答疑")
+    today_page.tree.setCurrentItem(row)
+    assert today_page.copy_button.text() == "复制文字" and not today_page.open_button.isEnabled()
+    today_page.copy_button.click()
+    assert QGuiApplication.clipboard().text() == "今晚8点答疑：敏感肌怎么选面霜？"
+    item = today_page.current_item()
+    dialog = DoneDialog(item, today_page.day, today_page)
+    dialog.result.setPlainText("答了12个问题")
+    dialog.exec = lambda: 1
+    with qtbot.waitSignal(today_page.loaded, timeout=10_000):
+        today_page.mark_done(item, dialog)
+    assert ("社群任务", "", "晚答疑") not in rows(today_page)
+    with ctx.session() as s:
+        assert get_task(s, task_id).status == "done"

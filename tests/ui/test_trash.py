@@ -158,3 +158,27 @@ def test_a_deleted_note_and_purchase_wait_in_the_trash_and_come_back(qtbot, ctx,
     with ctx.session() as s:
         assert list_trashed_records(s) == []
         assert [item.kind for item in timeline(s, cid)] == ["purchase"]
+
+
+def test_a_deleted_group_waits_in_the_trash_and_comes_back(qtbot, ctx, page, monkeypatch):
+    """Pages' records share the one trash: a group deleted on the 社群 page is restored here, then purged."""
+    from services import groups as g
+
+    with ctx.session() as s:
+        kept = g.save_group(s, g.GroupInput(name="茶友福利1群", kind="福利群"))
+        gone = g.save_group(s, g.GroupInput(name="双十一快闪群", kind="快闪群"))
+        g.trash_groups(s, [kept, gone])
+    page.reload()
+    assert names(page) == ["双十一快闪群", "茶友福利1群"]
+    assert {page.table.item(r, 0).text() for r in range(page.table.rowCount())} == {"社群"}
+    click_row(qtbot, page, "茶友福利1群")
+    page.restore_selected()
+    with ctx.session() as s:
+        assert [r.name for r in g.list_groups(s)] == ["茶友福利1群"]
+    assert names(page) == ["双十一快闪群"]
+    asked = asking(monkeypatch, True)
+    page.empty_trash()
+    assert asked
+    with ctx.session() as s:
+        assert [r.name for r in g.list_groups(s, status="trash")] == []
+    assert page.stack.currentWidget() is page.empty

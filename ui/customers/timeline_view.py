@@ -134,6 +134,9 @@ class TimelineCard(QFrame):
             return color, badges, item.when.strftime("%Y-%m-%d %H:%M")
         if item.kind == "purchase":
             return PURCHASE_COLOR, [(item.title, PURCHASE_COLOR)], item.when.strftime("%Y-%m-%d")
+        if item.kind == "group":  # 社群: joined or left a group (read-only here)
+            return "#0277bd", [(tr("社群"), "#0277bd"), (item.title, DONE_COLOR if item.done else "#0277bd")], \
+                item.when.strftime("%Y-%m-%d")
         due = item.when.date()
         if item.done:
             status, color = tr("已完成"), DONE_COLOR
@@ -147,6 +150,8 @@ class TimelineCard(QFrame):
 
     @staticmethod
     def _actions(item: TimelineItem) -> list[tuple[str, str]]:
+        if item.kind == "group":
+            return []  # memberships are edited on the 社群 page
         actions = []
         if item.kind == "note":
             actions.append(("pin", tr("取消置顶") if item.pinned else tr("置顶")))
@@ -323,6 +328,8 @@ class TimelineView(QWidget):
         dialog.open()
 
     def _act(self, item: TimelineItem, key: str) -> None:
+        if item.kind == "group":
+            return
         if key == "edit":
             dialogs = {"note": NoteDialog, "purchase": PurchaseDialog, "follow_up": FollowUpDialog}
             self._open(dialogs[item.kind], self.customer_id, item.id)

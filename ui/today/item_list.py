@@ -7,20 +7,54 @@ seller opened in full stays open across refreshes.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QKeyEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from services.today import TodayGroup, TodayItem, TodayList
 from ui.customers.tag_picker import color_dot
 from ui.i18n import tr
 
-SHOWN = 10  # per group at first: every group is in view; "显示全部" opens the rest
+SHOWN = 6  # per group at first: every group is in view; "显示全部" opens the rest
 OVERDUE = QColor("#d32f2f")
 MUTED = QColor("#888888")
 KIND_COLORS = {"follow_up": "#26a69a", "journey": "#5c6bc0", "birthday": "#ec407a", "repurchase": "#ef6c00",
                "post": "#7cb342", "group_task": "#8d6e63"}
 ROLE = Qt.ItemDataRole.UserRole
+
+
+class ColoredTextDelegate(QStyledItemDelegate):
+    """Draws an item's text in its ForegroundRole colour: the theme's style sheet (qt-material) sets a
+    text colour for every item, which would otherwise win over red for "overdue"."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        brush = index.data(Qt.ItemDataRole.ForegroundRole)
+        if not isinstance(brush, QBrush):
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text, opt.text = opt.text, ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        painter.save()
+        painter.setPen(brush.color())
+        painter.setFont(opt.font)
+        painter.drawText(rect, int(opt.displayAlignment) | int(Qt.AlignmentFlag.AlignVCenter),
+                         opt.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
+        painter.restore()
 
 
 class TodayTree(QTreeWidget):
@@ -41,6 +75,9 @@ class TodayTree(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("todayList")
+        self.setStyleSheet("QTreeView#todayList::item { min-height: 24px; padding: 1px 4px; }")  # denser than
+        # qt-material's 36 px rows: more of the day's groups in view at once
+        self.setItemDelegate(ColoredTextDelegate(self))
         self.setColumnCount(4)
         self.setHeaderLabels([tr("客户"), tr("事项"), tr("说明"), tr("日期")])
         self.setUniformRowHeights(True)

@@ -75,6 +75,7 @@ class TodayPage(QWidget):
         self.follow_today = True  # move on to the new day when the date turns
         self.result: TodayList | None = None
         self._generation = 0
+        self._loading = False
         self._stale = False
         self.stack = QStackedWidget()
         layout = QVBoxLayout(self)
@@ -210,8 +211,9 @@ class TodayPage(QWidget):
     # ---- loading ---------------------------------------------------------------------------------
 
     def activate(self) -> None:
-        """Shown again: refresh if something changed meanwhile, or the day has turned."""
-        if self._stale or (self.follow_today and self.day != date.today()):
+        """Shown again: load afresh (off the GUI thread; the list stays until the new one is in) — group
+        tasks, posts and rules may have changed on other pages meanwhile, or the day turned."""
+        if not self._loading:
             self.refresh()
 
     def _changed(self) -> None:
@@ -255,7 +257,13 @@ class TodayPage(QWidget):
                 return Loaded(shown, today_list(session, shown), compute_kpis(session, shown), day_info(shown),
                               coming_days(shown, 21))
 
-        run_in_background(self, work, lambda loaded: self._show(loaded, generation))
+        self._loading = True
+        op = run_in_background(self, work, lambda loaded: self._show(loaded, generation))
+        op.done.connect(lambda: self._load_ended(generation))
+
+    def _load_ended(self, generation: int) -> None:
+        if generation == self._generation:
+            self._loading = False
 
     def _show(self, loaded: Loaded, generation: int) -> None:
         if generation != self._generation:  # a newer load is on its way
@@ -291,7 +299,8 @@ class TodayPage(QWidget):
         for button in (self.copy_button, self.done_button, self.snooze_button):
             button.setEnabled(item is not None)
         self.open_button.setEnabled(item is not None and item.customer_id is not None)
-        self.copy_button.setEnabled(item is not None and item.kind in ("follow_up", "journey", "birthday", "repurchase"))
+        self.copy_button.setEnabled(item is not None and (item.customer_id is not None or bool(item.text)))
+        self.copy_button.setText(tr("复制话术") if item is None or item.customer_id is not None else tr("复制文字"))
 
     def _row_menu(self, pos: QPoint) -> None:
         item = self.current_item()
@@ -301,6 +310,8 @@ class TodayPage(QWidget):
         if item.customer_id is not None:
             menu.addAction(tr("打开客户"), lambda: self.open_customer(item))
             menu.addAction(tr("复制话术"), lambda: self.copy_script(item))
+        elif item.text:
+            menu.addAction(tr("复制文字"), lambda: self.copy_script(item))
         menu.addAction(tr("完成…"), lambda: self.mark_done(item))
         self._fill_snooze_menu(menu.addMenu(tr("推迟")), item)
         menu.exec(self.tree.viewport().mapToGlobal(pos))
@@ -315,7 +326,13 @@ class TodayPage(QWidget):
             self.ctx.open_customer.emit(item.customer_id)
 
     def copy_script(self, item: TodayItem) -> str:
-        """Copy the item's script with the customer's name filled in; returns the text."""
+        """Copy the item's script with the customer's name filled in — or, for a post or a group task,
+        its ready text; returns the text."""
+        if item.customer_id is None:
+            if item.text:
+                QGuiApplication.clipboard().setText(item.text)
+                self.ctx.status_message.emit(tr("已复制“{title}”的文字，去微信里粘贴", title=item.title))
+            return item.text
         try:
             with self.ctx.session() as session:
                 filled = script_for(session, item.script_id, item.script_category, item.customer_id)

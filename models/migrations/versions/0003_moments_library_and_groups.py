@@ -278,8 +278,98 @@ def seed_pillars() -> None:
                            for index, (name, hard, color) in enumerate(PILLARS)])
 
 
+# The built-in SOP templates (seed 001, 从0到1搭建私域社群SOP §三.3 and §四: 固定时间发消息 — 早打卡、
+# 午分享、晚答疑; 栏目式经营 and 会员制经营 — 每周栏目、会员日; 社群+活动 — 快闪群; §三.1 前期准备 —
+# 欢迎语、群规、气氛组破冰). Literal data: a migration never imports the services.
+# (name, shape, days, description, steps); a step is (day, "HH:MM", title, body). Days: 0 for daily
+# slots, 1–7 (Monday = 1) for weekly columns, 1… for sequences.
+SOP_TEMPLATES = (
+    ("每日三段：早打卡·午分享·晚答疑", "daily", 0,
+     "固定时间发消息，让群成员养成每天来看的习惯：早上打卡、中午分享干货、晚上集中答疑。适合福利群、服务群的日常运营。",
+     ((0, "07:30", "早打卡",
+       "早上好！今日打卡开始啦～\n回复「打卡 + 今天的一个小目标」，连续打卡 7 天的姐妹送一份小样！\n"
+       "今天也要好好吃早餐、多喝水哦！"),
+      (0, "12:00", "午分享",
+       "【午间分享】今天和大家聊一个小知识：\n（把今天要分享的内容换到这里，3 条以内最好读）\n1. ……\n2. ……\n"
+       "有问题直接在群里问，晚上 8 点统一答疑～"),
+      (0, "20:00", "晚答疑",
+       "【晚间答疑】现在开始答疑时间，我在线一个小时。\n白天没来得及问的、用了有疑问的，都可以发出来，"
+       "我逐条回复。\n也欢迎老用户说说自己的经验～"))),
+    ("每周栏目：周一种草·周三会员日·周五裂变", "weekly", 0,
+     "栏目式经营：把一周的内容固定成栏目，成员知道哪天有什么。周三是本群会员日，周五做裂变拉新。",
+     ((1, "10:00", "周一产品种草",
+       "【周一种草】本周好物：（产品名）\n推荐理由：……\n适合谁：……\n怎么用：……\n"
+       "想看实拍和详细介绍的回复「1」，我单独发给你～"),
+      (2, "20:00", "周二干货分享",
+       "【干货分享】（今天的主题）\n……\n觉得有用的姐妹点个赞，也欢迎补充你的小妙招！"),
+      (3, "10:00", "周三会员日预告",
+       "【会员日预告】今天是本群专属会员日！\n今晚 8 点准时开抢：……\n会员价只在群里、只限今天，"
+       "记得定好闹钟！"),
+      (3, "20:00", "周三会员日开抢",
+       "【会员日开抢】……\n下单请接龙（复制后加上你的名字和数量）：\n1. 张丽 ×2\n2. \n"
+       "数量有限，接龙顺序就是发货顺序～"),
+      (5, "20:00", "周五裂变活动",
+       "【周五福利】邀请 1 位好友进群，你和好友各得一份……；邀请满 3 位再送……\n"
+       "好友进群后截图发到群里，我来登记，周日统一发放。"),
+      (7, "20:00", "周日一周回顾",
+       "【本周回顾】这周群里……（精选问答、买家秀）\n下周预告：周一种草……、周三会员日……\n"
+       "周末愉快，下周见～"))),
+    ("7天快闪群：预热→开团→解散", "sequence", 7,
+     "社群+活动：短时间集中转化。第 1–2 天预热种草，第 3 天开团，第 6 天最后召回，第 7 天截单解散，"
+     "把意向客户引导到福利群或个人号。",
+     ((1, "10:00", "预热：欢迎进群",
+       "欢迎来到本次快闪群！\n本群只开 7 天：第 3 天上午 10 点开团，福利只在群里发。\n"
+       "群规：不发广告、不拉人，有问题请@群主。"),
+      (1, "20:00", "预热：活动剧透",
+       "【剧透】这次快闪准备了……，价格是全年最低！\n第 3 天上午 10 点准时开团，先把群置顶、定好提醒～"),
+      (2, "20:00", "种草：老客反馈",
+       "今天给大家看看老客的真实反馈：\n（买家秀、聊天截图）\n有问题现在就问，开团前我都在～"),
+      (3, "10:00", "开团",
+       "【开团啦】……\n限时 48 小时，下单请接龙：\n1. 张丽 ×1\n2. \n付款后把截图私发给我，我来登记发货。"),
+      (3, "20:00", "接龙播报",
+       "【接龙播报】已经有 ×× 位姐妹下单，还剩 ×× 份～\n还在犹豫的可以问我，帮你看看适不适合。"),
+      (5, "20:00", "答疑专场",
+       "【答疑专场】收到的几个问题统一回复一下：\n1. ……\n2. ……\n还有问题继续问～"),
+      (6, "20:00", "最后召回",
+       "【最后 24 小时】明晚 9 点截单！\n没下单的姐妹抓紧，截单后恢复原价，群也会解散。"),
+      (7, "21:00", "截单感谢",
+       "【截单】本次快闪到此结束，感谢每一位姐妹的支持！\n已下单的 48 小时内发货，物流有问题随时找我。"),
+      (7, "22:00", "解散引导",
+       "本群今晚 23 点解散。\n想继续收到福利和上新消息的，加我微信或进我们的福利群：……\n我们下次快闪见！"))),
+    ("新群破冰：前5天", "sequence", 5,
+     "初建期：用欢迎语、自我介绍、气氛组和小红包度过破冰阶段，提高进群率、降低退群率。",
+     ((1, "09:00", "欢迎与群规",
+       "欢迎各位进群！这里是……（群定位：能得到什么）\n群规：1. 不发广告 2. 友好交流 3. 有问题@群主\n"
+       "请大家按「城市 + 称呼 + 最想了解的」做个自我介绍，前 10 位送小礼物～"),
+      (1, "20:00", "气氛组暖场",
+       "（安排 2–3 位气氛组成员先发言、接话，带动新成员开口；群主逐个欢迎做了自我介绍的人）"),
+      (2, "12:00", "话题互动",
+       "今天聊个轻松的话题：……（和产品相关但不推销）\n说说你的经验，点赞最多的送一份小样！"),
+      (3, "20:00", "红包抽奖",
+       "感谢大家这几天的热情！今晚 8 点发个手气红包，手气最佳的再送……\n准备好了吗？"),
+      (5, "20:00", "群价值回顾",
+       "进群 5 天啦，回顾一下这几天的干货：……\n之后每天：早上打卡、中午分享、晚上答疑，"
+       "有什么想听的主题欢迎留言～"))),
+)
+
+
 def seed_sop_templates() -> None:
     """The built-in SOP templates (drawn from seed 001, 从0到1搭建私域社群SOP); editable afterwards."""
+    templates = sa.table("sop_template", sa.column("id", sa.Integer), sa.column("name", sa.String),
+                         sa.column("shape", sa.String), sa.column("description", sa.Text),
+                         sa.column("days", sa.Integer), sa.column("version", sa.Integer),
+                         sa.column("builtin", sa.Boolean))
+    steps = sa.table("sop_step", sa.column("template_id", sa.Integer), sa.column("day", sa.Integer),
+                     sa.column("time", sa.String), sa.column("title", sa.String), sa.column("body", sa.Text),
+                     sa.column("material_ids", sa.JSON), sa.column("sort", sa.Integer))
+    op.bulk_insert(templates, [{"name": name, "shape": shape, "description": description, "days": days,
+                                "version": 1, "builtin": True}
+                               for name, shape, days, description, _steps in SOP_TEMPLATES])
+    ids = dict(op.get_bind().execute(sa.select(templates.c.name, templates.c.id)).all())
+    op.bulk_insert(steps, [{"template_id": ids[name], "day": day, "time": at, "title": title, "body": body,
+                            "material_ids": [], "sort": index}
+                           for name, _shape, _days, _description, template_steps in SOP_TEMPLATES
+                           for index, (day, at, title, body) in enumerate(template_steps)])
 
 
 def downgrade() -> None:

@@ -1,0 +1,1 @@
+"""社群 page: groups, their members and SOP calendars, daily stats and metrics (see ui.groups.page)."""
