@@ -102,11 +102,16 @@ def suggest_mapping(session: Session, kind: str, headers: list[str]) -> dict[int
         from services.custom_fields import list_fields
 
         custom = {normalize_header(f.name): f"custom:{f.id}" for f in list_fields(session)}
+    # A header that is a built-in column's own name is that column; a custom field's name comes next
+    # (so a custom field called like a built-in takes the second such column, as the export writes
+    # them); the other variants (渠道, 电话 …) last.
+    canonical = {normalize_header(c.header): c.key for c in KINDS[kind]}
     mapping: dict[int, str] = {}
     taken: set[str] = set()
     for position, header in enumerate(headers):
-        key = custom.get(normalize_header(header)) or index.get(normalize_header(header))
-        if key and key not in taken:
+        text = normalize_header(header)
+        key = next((k for k in (canonical.get(text), custom.get(text), index.get(text)) if k and k not in taken), None)
+        if key:
             mapping[position] = key
             taken.add(key)
     if kind == "customers" and "remark_name" not in taken and "real_name" in taken:

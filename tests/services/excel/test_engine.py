@@ -233,3 +233,15 @@ def test_importing_the_same_list_again_repeats_no_notes_or_follow_ups(session: S
     changed = do_import(session, rows(["张丽", "zhangli88", "换成了生普", ""]), headers=headers)
     assert changed.updated == 1
     assert session.scalar(select(func.count()).select_from(Note).where(Note.customer_id == zl.id)) == 2
+
+
+def test_custom_fields_named_like_built_in_columns_get_their_own_column(session: Session) -> None:
+    """The export writes 城市 twice when the seller made a custom field 城市: the first is the built-in
+    city, the second the custom field; a custom field 渠道 wins over 渠道 as a variant of 来源渠道."""
+    from services.custom_fields import save_field
+
+    city = save_field(session, "城市", "text")
+    channel = save_field(session, "渠道", "text")
+    assert suggest_mapping(session, "customers", ["备注名", "城市", "城市", "渠道", "来源渠道"]) == {
+        0: "remark_name", 1: "city", 2: f"custom:{city}", 3: f"custom:{channel}", 4: "source"}
+    assert suggest_mapping(session, "notes", ["客户", "渠道", "内容"]).get(1) != f"custom:{channel}"
