@@ -227,7 +227,7 @@ class Customers(Kind):
         if values["added_on"] and values["added_on"] > date.today():
             problems["added_on"] = t("添加日期{d}晚于今天", d=values["added_on"])
         values["total_spent"] = _parse(raw, problems, "total_spent", v.parse_money)
-        values["tags"] = v.split_tags(raw["tags"]) if _cell(raw, "tags") is not None else []
+        values["tags"] = v.split_tags(raw["tags"], ctx.tags) if _cell(raw, "tags") is not None else []
         values["referrer"] = v.cell_text(raw.get("referrer"))
         values["remark"] = v.cell_text(raw.get("remark"))
         account = v.cell_text(raw.get("wechat_account"))

@@ -50,10 +50,11 @@ class ImportContext:
         for cid, name, wechat_id, phone in rows:
             ctx.remember(CustomerKey(cid, name, wechat_id, phone))
         ctx.next_customer_id = int(session.scalar(select(func.coalesce(func.max(Customer.id), 0))) or 0) + 1
-        for tag_id, name, group_id, multi in session.execute(
-            select(Tag.id, Tag.name, Tag.group_id, TagGroup.multi).join(TagGroup).order_by(Tag.id)
+        for tag_id, name, group_id, group_name, multi in session.execute(
+            select(Tag.id, Tag.name, Tag.group_id, TagGroup.name, TagGroup.multi).join(TagGroup).order_by(Tag.id)
         ):
             ctx.tags.setdefault(name, tag_id)
+            ctx.tags.setdefault(f"{group_name}/{name}", tag_id)  # as the export names a tag two groups share
             ctx.tag_group_of[tag_id] = (group_id, multi)
         ctx.accounts = {name: aid for aid, name in session.execute(select(WechatAccount.id, WechatAccount.name))}
         ctx.custom_fields = {f.id: f for f in list_fields(session)}

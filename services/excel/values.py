@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Container
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -395,6 +396,15 @@ def parse_gender(value: object) -> str:
     raise ValueError(t("性别“{text}”看不懂：请填 男 或 女", text=cell_text(value)))
 
 
-def split_tags(value: object) -> list[str]:
-    """Tags from one cell: split on ； ; ， , 、 / | and spaces, stripped, each kept once in order."""
-    return list(dict.fromkeys(tag for tag in _TAG_SEPARATORS.split(cell_text(value)) if tag))
+def split_tags(value: object, labels: Container[str] = ()) -> list[str]:
+    """Tags from one cell: split on ； ; ， , 、 / | and spaces, stripped, each kept once in order.
+    A "组/标签" piece that is one of `labels` (how the export names a tag whose name two groups
+    share) stays whole."""
+    text = cell_text(value)
+    if "/" in text and labels:
+        pieces = [p for p in re.split(r"[；;，,、|｜\s]+", text) if p]
+        tags = []
+        for piece in pieces:
+            tags += [piece] if piece in labels else [t for t in _TAG_SEPARATORS.split(piece) if t]
+        return list(dict.fromkeys(tags))
+    return list(dict.fromkeys(tag for tag in _TAG_SEPARATORS.split(text) if tag))

@@ -379,3 +379,39 @@ def test_widths_count_chinese_double() -> None:
     assert writer.text_width("abc") == 3
     assert writer.text_width("张丽") == 4
     assert writer.text_width("张丽 13800138000") == 16
+
+
+def test_a_tag_name_two_groups_share_goes_out_and_back_in_to_the_right_group(session: Session, tmp_path: Path) -> None:
+    """The export writes 组/标签 for a name two groups share; re-importing it tags the same tag, and
+    a plain 普洱/白茶 still means two tags."""
+    from services.excel.engine import ImportOptions, run_import, suggest_mapping
+    from services.excel.reader import open_spreadsheet
+    from services.tags import add_tag
+
+    tea = save_group(session, "茶类")
+    level = save_group(session, "客户等级")
+    tea_gold = save_tag(session, tea, "金")
+    save_tag(session, level, "金")
+    puer, white = save_tag(session, tea, "普洱"), save_tag(session, tea, "白茶")
+    cid = create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zhangli88")).id
+    add_tag(session, [cid], tea_gold)
+    out = tmp_path / "客户.xlsx"
+    export_customers(session, out)
+    assert rows_by_name(openpyxl.load_workbook(out).active)["张丽"]["标签"].value == "茶类/金"
+
+    sheet = openpyxl.load_workbook(out)
+    sheet.active.append(["王芳"] + [None] * (sheet.active.max_column - 1))
+    column = headers(sheet.active).index("标签") + 1
+    sheet.active.cell(sheet.active.max_row, column, "普洱/白茶")
+    sheet.save(out)
+    session.execute(CustomerTag.__table__.delete())
+    session.commit()
+    book = open_spreadsheet(out)
+    heads, rows, _ = book.iter_table(book.sheet_names[0], 1)
+    rows = list(rows)
+    book.close()
+    options = ImportOptions(mapping=suggest_mapping(session, "customers", heads), on_duplicate="update")
+    run_import(session, "customers", heads, rows, options)
+    tagged = {(c, t) for c, t in session.execute(select(CustomerTag.customer_id, CustomerTag.tag_id))}
+    wang = session.scalar(select(Customer.id).where(Customer.remark_name == "王芳"))
+    assert tagged == {(cid, tea_gold), (wang, puer), (wang, white)}
