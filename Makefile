@@ -38,6 +38,7 @@ bench: venv sysdeps
 	QT_QPA_PLATFORM=offscreen $(PY) bench/bench.py
 	$(PY) bench/bench_excel.py
 	$(PY) bench/bench_import.py
+	$(PY) bench/bench_layers.py
 
 screenshots: venv sysdeps
 	$(PY) main.py --data-dir screenshots-tmp demo --customers 3000
