@@ -17,6 +17,7 @@ from models.groups import (
 from models.imports import ImportBatch, ImportChange, SavedMapping
 from models.journey import JourneyRule, ReminderState, RepurchaseCycle
 from models.library import Material, Script
+from models.loyalty import AutoTagRule, CareEntry, MemberTier, PointEntry, Product
 from models.moments import MomentInteraction, MomentPost, MomentPostImage, MomentPostTag, Pillar
 from models.referral import Campaign, Referral
 from models.settings import AppSetting, CustomField, CustomFieldValue, SmartList, WechatAccount
@@ -24,6 +25,11 @@ from models.tags import Tag, TagGroup
 from models.timeline import FollowUp, Note, Purchase
 
 __all__ = [
+    "AutoTagRule",
+    "CareEntry",
+    "MemberTier",
+    "PointEntry",
+    "Product",
     "AppSetting",
     "Campaign",
     "JourneyRule",

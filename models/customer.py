@@ -55,6 +55,13 @@ class Customer(Timestamps, Base):
     rfm_segment: Mapped[str] = mapped_column(String(8), default="", server_default=text("''"))  # 重要价值 …
     loyalty_type: Mapped[str] = mapped_column(String(8), default="", server_default=text("''"))  # 忠实型 / 羊毛型 / 需求型 / 低需求
 
+    # Loyalty (services.loyalty): the points balance (sum of the live ledger) and the member tier
+    # reached; member_level shows that tier's name once tiers are defined.
+    points_balance: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # (No foreign key: adding one would make SQLite rebuild the customer table and lose its search
+    # triggers; services.loyalty clears tier_id when a tier is deleted.)
+    tier_id: Mapped[int | None] = mapped_column(Integer, default=None)
+
     # Search support: lower-cased names, WeChat ID, phone, pinyin and initials, custom text values.
     pinyin: Mapped[str] = mapped_column(String(400), default="")
     initials: Mapped[str] = mapped_column(String(100), default="")
@@ -91,6 +98,10 @@ class CustomerTag(Base):
         ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True
     )
     tag_id: Mapped[int] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True)
+    # Set when an auto-tag rule added the tag (services.auto_tags takes it off again when the
+    # condition stops holding); None for tags the seller gave by hand.
+    auto_rule_id: Mapped[int | None] = mapped_column(ForeignKey("auto_tag_rule.id", ondelete="SET NULL"),
+                                                     default=None)
 
     customer: Mapped[Customer] = relationship(back_populates="tags")
 

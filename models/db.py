@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision. A store already there opens without loading Alembic (0.3 s);
 # tests/services/test_migrations.py checks this equals Alembic's head.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 
 class Database:
@@ -69,6 +69,17 @@ def head_revision() -> str:
     head = script.get_current_head()
     assert head is not None
     return head
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this version of KeBen knows (from the migration files, no Alembic)."""
+    found = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for line in script.read_text(encoding="utf-8").splitlines():
+            if line.startswith("revision = "):
+                found.add(line.split("=", 1)[1].strip().strip("'\""))
+                break
+    return frozenset(found)
 
 
 def migrate(db: Database) -> None:

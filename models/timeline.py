@@ -34,6 +34,9 @@ class Purchase(Timestamps, Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
     purchased_on: Mapped[date] = mapped_column(Date)
     product: Mapped[str] = mapped_column(String(200))
+    # The catalogue's product when picked or matched (services.products); the text above stays.
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id", ondelete="SET NULL"), default=None,
+                                                   index=True)
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     amount_cents: Mapped[int] = mapped_column(Integer, default=0)  # the whole line, in fen
     channel: Mapped[str] = mapped_column(String(50), default="")
