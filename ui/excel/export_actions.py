@@ -173,7 +173,7 @@ def customers_excel_button(ctx: AppContext, page: QWidget) -> QPushButton:
     menu.addSeparator()
     menu.addAction(tr("导入记录（撤销导入）…"), lambda: open_import_history(ctx, page))
     templates = menu.addMenu(tr("下载导入模板"))
-    for kind in TEMPLATE_KINDS:
+    for kind in ("customers", "notes", "purchases", "follow-ups", "referrals"):  # the pages offer their own
         templates.addAction(tr(KIND_LABELS[kind]), partial(export_template, ctx, page, kind))
     button.setMenu(menu)
     return button
