@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--json", action="store_true")
 
     kinds = ("customers", "notes", "purchases", "follow-ups", "referrals", "groups", "group-members", "group-stats",
-             "scripts", "materials", "posts")
+             "scripts", "materials", "posts", "care", "products", "points")
     imp = commands.add_parser("import", help="从 Excel/CSV 导入")
     _global_options(imp, top=False)
     imp.add_argument("file", metavar="FILE")
@@ -103,6 +103,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="date_to", default=None, metavar="YYYY-MM-DD", help="到哪天止")
     report.add_argument("--json", action="store_true")
 
+    backup = commands.add_parser("backup", help="备份数据库（默认放进数据文件夹的 backups/）")
+    _global_options(backup, top=False)
+    backup.add_argument("--out", metavar="FILE", default=None, help="备份到这个文件，而不是 backups/")
+    backup.add_argument("--json", action="store_true")
+
+    restore = commands.add_parser("restore", help="从备份文件恢复（先备份现在的数据）")
+    _global_options(restore, top=False)
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument("--json", action="store_true")
+
     shot = commands.add_parser("screenshot", help="把每个页面截图到文件夹")
     _global_options(shot, top=False)
     shot.add_argument("--out", required=True, metavar="DIR")
@@ -120,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = DataDir.at(args.data_dir)
     runners: dict[str | None, Callable[[argparse.Namespace, DataDir], int]] = {
         None: _run_gui, "screenshot": _run_gui,
-        **dict.fromkeys(("demo", "find", "today", "import", "export", "undo-import", "imports", "report"), _run_command),
+        **dict.fromkeys(("demo", "find", "today", "import", "export", "undo-import", "imports", "report",
+                         "backup", "restore"), _run_command),
     }
     try:
         return runners[args.command](args, data_dir)

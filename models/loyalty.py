@@ -56,7 +56,9 @@ class PointEntry(Timestamps, Base):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     import_batch_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
 
-    __table_args__ = (Index("ix_point_entry_customer", "customer_id", "entry_on"),)
+    __table_args__ = (Index("ix_point_entry_customer", "customer_id", "entry_on"),
+                      Index("ix_point_entry_purchase", "purchase_id"),  # deleting purchases looks them up
+                      Index("ix_point_entry_referral", "referral_id"))
 
 
 class MemberTier(Timestamps, Base):

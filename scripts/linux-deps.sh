@@ -1,10 +1,11 @@
 #!/bin/sh
-# Installs what Qt needs on a bare Debian/Ubuntu: its system libraries and a CJK font (without one,
-# Chinese renders as empty boxes with no warning). Does nothing on other systems or when present.
+# Installs what Qt needs on a bare Debian/Ubuntu: its system libraries, a CJK font (without one,
+# Chinese renders as empty boxes with no warning) and a colour emoji font (sellers' scripts use 🎁🍵).
+# Does nothing on other systems or when present.
 set -e
 [ "$(uname -s)" = "Linux" ] || exit 0
 command -v dpkg-query >/dev/null 2>&1 || exit 0
-needed="fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0"
+needed="fonts-noto-cjk fonts-noto-color-emoji libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0"
 missing=""
 for p in $needed; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

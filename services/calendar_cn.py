@@ -16,6 +16,7 @@ from services.i18n import t
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 # Festivals worth a seller's attention (lunar-python lists many more, e.g. 植树节).
+_FESTIVAL_NAMES = {"元旦节": "元旦"}  # lunar-python's name → the one sellers write
 SELLING_FESTIVALS = ("元旦", "情人节", "妇女节", "劳动节", "青年节", "儿童节", "国庆节", "圣诞节", "春节", "元宵节",
                      "端午节", "七夕节", "中秋节", "重阳节", "腊八节", "除夕", "母亲节", "父亲节", "平安夜")
 
@@ -46,7 +47,8 @@ def day_info(day: date) -> DayInfo:
     solar = Solar.fromYmd(day.year, day.month, day.day)
     lunar = solar.getLunar()
     holiday = HolidayUtil.getHoliday(day.year, day.month, day.day)
-    festivals = [f for f in (*lunar.getFestivals(), *solar.getFestivals()) if f in SELLING_FESTIVALS]
+    named = (_FESTIVAL_NAMES.get(f, f) for f in (*lunar.getFestivals(), *solar.getFestivals()))
+    festivals = [f for f in named if f in SELLING_FESTIVALS]
     return DayInfo(
         day=day, weekday=t(WEEKDAYS[day.weekday()]),
         lunar=f"{lunar.getMonthInChinese()}月{lunar.getDayInChinese()}",

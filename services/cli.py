@@ -8,25 +8,37 @@ import sys
 import time
 from typing import Any
 
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from services import cli_excel, cli_reports, cli_today
+from services import cli_backup, cli_excel, cli_reports, cli_today
 from services.customer_query import CustomerFilter, find
 from services.errors import UserError
 from services.i18n import t
 from services.paths import DataDir
-from services.store import open_store
+from services.store import damaged_store_error, explain_database_error, is_damage, open_store
 from services.tags import tag_by_name
 
 WRITING = {"demo", "import", "undo-import"}
 
 
 def run(args: argparse.Namespace, data_dir: DataDir) -> int:
+    if args.command == "restore":  # works on a damaged store too: it never opens it
+        return cli_backup.cmd_restore(args, data_dir)
     store = open_store(data_dir, args.database_url, exclusive=args.command in WRITING)
     try:
+        if args.command == "backup":
+            return cli_backup.cmd_backup(store, args)
         with store.db.session() as session:
             handler = COMMANDS[args.command]
             return handler(session, args)
+    except DatabaseError as exc:  # damage found only now, deep in the file; a full disk
+        if store.database_file is not None and is_damage(exc.orig):
+            raise damaged_store_error(store.database_file, str(exc.orig)) from exc
+        known = explain_database_error(exc, store.database_file)
+        if known is None:
+            raise
+        raise known from exc
     finally:
         store.close()
 

@@ -19,10 +19,11 @@ Report = Callable[[Session, argparse.Namespace], int]
 
 def _reports() -> dict[str, Report]:
     """What `report` can print, by name (imported lazily: a report's module loads only when asked)."""
-    from services import group_report, layer_report, moments_report, referral_report
+    from services import group_report, layer_report, loyalty_report, moments_report, referral_report
 
     return {"layers": layer_report.cli_report, "groups": group_report.cli_report,
-            "moments": moments_report.cli_report, "referrals": referral_report.cli_report}
+            "moments": moments_report.cli_report, "referrals": referral_report.cli_report,
+            "loyalty": loyalty_report.cli_report}
 
 
 def cmd_report(session: Session, args: argparse.Namespace) -> int:

@@ -68,6 +68,8 @@ SORT_KEYS: dict[str, Any] = {
     "added_on": Customer.added_on,
     "rfm_segment": Customer.rfm_segment,
     "loyalty_type": Customer.loyalty_type,
+    "points_balance": Customer.points_balance,  # 积分, 会员等级 (services.points, services.tiers): not indexed,
+    "member_level": Customer.member_level,  # sorted by SQLite in one pass over the matches
 }
 
 
@@ -206,6 +208,8 @@ class CustomerRow:
     custom: dict[int, str]
     rfm_segment: str = ""
     loyalty_type: str = ""
+    points_balance: int = 0
+    member_level: str = ""
 
 
 def customer_rows(session: Session, ids: list[int], custom_field_ids: list[int] | tuple[int, ...] = ()) -> dict[int, CustomerRow]:
@@ -230,12 +234,13 @@ def customer_rows(session: Session, ids: list[int], custom_field_ids: list[int] 
             select(Customer.id, Customer.remark_name, Customer.wechat_id, Customer.phone, Customer.stage,
                    Customer.stage_override, Customer.last_purchase_on, Customer.total_spent_cents,
                    Customer.next_follow_up_on, Customer.source, Customer.rfm_segment,
-                   Customer.loyalty_type).where(Customer.id.in_(chunk))
+                   Customer.loyalty_type, Customer.points_balance, Customer.member_level).where(Customer.id.in_(chunk))
         ):
             found[r.id] = CustomerRow(
                 r.id, r.remark_name, r.wechat_id, r.phone, r.stage_override or r.stage,
                 bool(r.stage_override), r.last_purchase_on, r.total_spent_cents, r.next_follow_up_on,
                 r.source, tuple(tags.get(r.id, ())), custom.get(r.id, {}), r.rfm_segment, r.loyalty_type,
+                r.points_balance or 0, r.member_level or "",
             )
     return found
 

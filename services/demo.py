@@ -278,6 +278,8 @@ PAGE_FILLERS: tuple[str, ...] = (
     "services.demo_library.fill",
     "services.demo_referrals.fill",
     "services.demo_moments.fill",
+    "services.demo_loyalty.fill",
+    "services.demo_care.fill",
     "services.layers.fill_demo_layers",  # keep last: the layers read the referrals etc. added above
 )
 

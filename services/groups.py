@@ -127,6 +127,7 @@ def trash_groups(session: Session, group_ids: Sequence[int]) -> int:
     """Move groups to the 回收站 (their members, tasks and stats stay with them)."""
     result = session.execute(update(ChatGroup).where(ChatGroup.id.in_(list(group_ids)), ChatGroup.deleted_at.is_(None))
                              .values(deleted_at=datetime.now().replace(microsecond=0)))
+    _membership_changed(session)
     session.commit()
     return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -134,6 +135,7 @@ def trash_groups(session: Session, group_ids: Sequence[int]) -> int:
 def restore_groups(session: Session, group_ids: Sequence[int]) -> int:
     result = session.execute(update(ChatGroup).where(ChatGroup.id.in_(list(group_ids)),
                                                      ChatGroup.deleted_at.is_not(None)).values(deleted_at=None))
+    _membership_changed(session)
     session.commit()
     return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -144,6 +146,7 @@ def purge_groups(session: Session, group_ids: Sequence[int] | None = None) -> in
     if group_ids is not None:
         statement = statement.where(ChatGroup.id.in_(list(group_ids)))
     result = session.execute(statement)
+    _membership_changed(session)
     session.commit()
     return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -310,6 +313,7 @@ def add_members(session: Session, group_id: int, customer_ids: Sequence[int], ro
     for chunk in chunks(back):
         session.execute(update(GroupMember).where(GroupMember.group_id == group_id, GroupMember.customer_id.in_(chunk))
                         .values(left_on=None, joined_on=joined_on, updated_at=now))
+    _membership_changed(session)
     session.commit()
     return AddResult(len(new), len(back), len(wanted) - len(new) - len(back))
 
@@ -337,6 +341,7 @@ def update_member(session: Session, member_id: int, *, role: str, joined_on: dat
         raise ValidationError({"left_on": t("退群日期 {left} 早于进群日期 {joined}", left=left_on, joined=joined_on)})
     member = _member(session, member_id)
     member.role, member.joined_on, member.left_on = role, joined_on, left_on
+    _membership_changed(session)
     session.commit()
 
 
@@ -353,6 +358,7 @@ def mark_left(session: Session, member_ids: Sequence[int], left_on: date | None 
     result = session.execute(update(GroupMember).where(GroupMember.id.in_(list(member_ids)),
                                                        GroupMember.left_on.is_(None))
                              .values(left_on=left_on or date.today()))
+    _membership_changed(session)
     session.commit()
     return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -360,8 +366,16 @@ def mark_left(session: Session, member_ids: Sequence[int], left_on: date | None 
 def remove_members(session: Session, member_ids: Sequence[int]) -> int:
     """Take memberships out entirely (added by mistake); leaving is `mark_left`."""
     result = session.execute(delete(GroupMember).where(GroupMember.id.in_(list(member_ids))))
+    _membership_changed(session)
     session.commit()
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _membership_changed(session: Session) -> None:
+    """Memberships moved: the 自动标签 rules "在某个群里" follow (services.auto_tags; no commit)."""
+    from services.auto_tags import apply_rules
+
+    apply_rules(session, kinds=("in_group",))
 
 
 # ---- a customer's groups ---------------------------------------------------------------------------

@@ -7,6 +7,11 @@ the products of the demo shop (services.demo); the seller edits them under 设�
 
 Each reminder's key is "repurchase:<cycle>:<customer>:<purchase date>" (services.today keeps the
 done / snoozed state under it).
+
+Catalogue products (services.products) with a cycle of their own win over the keyword cycles: a
+purchase linked to such a product is due at purchased_on + the product's cycle_days (unless the
+customer bought the same product since), and no keyword cycle counts it. Their reminders use the
+negative product id as the cycle id: "repurchase:-<product>:<customer>:<purchase date>".
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import Customer, Purchase, RepurchaseCycle
+from models.loyalty import Product
 from services.birthday_dates import live_unindexed
 from services.errors import NotFoundError, ValidationError
 from services.i18n import t
@@ -121,6 +127,7 @@ class RepurchaseDue:
     product: str  # the latest purchase of the category
     purchased_on: date
     due: date
+    days: int = 0  # the cycle's length
 
     @property
     def key(self) -> str:
@@ -165,14 +172,15 @@ def _due(session: Session, cycles: list[CycleInfo], due_from: date, due_to: date
         latest = {key: value for key, value in latest.items() if later.get(key, value)[0] <= value[0]}
     by_id = {c.id: c for c in cycles}
     return [RepurchaseDue(cycle_id, by_id[cycle_id].category, cid, customers[cid][0], product, bought,
-                          bought + timedelta(days=by_id[cycle_id].days))
+                          bought + timedelta(days=by_id[cycle_id].days), by_id[cycle_id].days)
             for (cycle_id, cid), (bought, product) in latest.items() if cid in customers]
 
 
 def _latest_of_category(session: Session, cycles: list[CycleInfo], ranges: dict[int, tuple[date, date]],
                         where: list[Any], customer_ids: list[int] | None) -> dict[tuple[int, int], tuple[date, str]]:
     """(cycle id, customer id) → the latest purchase (date, product) of the category within the cycle's range."""
-    statement = select(Purchase.customer_id, Purchase.purchased_on, Purchase.product).where(*where)
+    statement = select(Purchase.customer_id, Purchase.purchased_on, Purchase.product).where(
+        *where, Purchase.product_id.is_(None) | Purchase.product_id.not_in(_cycled_products()))
     categories: dict[str, list[CycleInfo]] = {}  # product → the cycles it belongs to (names repeat a lot)
     latest: dict[tuple[int, int], tuple[date, str]] = {}
     for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
@@ -196,9 +204,67 @@ def _matches(product: str, cycle: CycleInfo) -> bool:
     return any(word.casefold() in name for word in cycle.keywords)
 
 
+def _cycled_products() -> Any:
+    """The ids of catalogue products with a cycle of their own (their purchases skip the keywords)."""
+    return select(Product.id).where(Product.cycle_days.is_not(None), Product.deleted_at.is_(None))
+
+
+def product_cycle_days(session: Session, product_id: int) -> int | None:
+    return session.scalar(select(Product.cycle_days).where(Product.id == product_id))
+
+
+def product_due(session: Session, due_from: date, due_to: date, customer_ids: list[int] | None = None,
+                product_ids: list[int] | None = None) -> list[RepurchaseDue]:
+    """Customers whose latest purchase of a cycled catalogue product falls due between the two dates
+    (inclusive) and who have not bought that product since. One query per distinct cycle length
+    (each a range on purchased_on), then a check for later purchases of the same products."""
+    cycles = {pid: (name, int(days or 0)) for pid, name, days in session.execute(
+        select(Product.id, Product.name, Product.cycle_days).where(Product.cycle_days.is_not(None),
+                                                                   Product.deleted_at.is_(None)))
+        if product_ids is None or pid in product_ids}
+    if not cycles:
+        return []
+    latest: dict[tuple[int, int], tuple[date, str]] = {}  # (product, customer) → latest (date, text) in range
+    for days in sorted({d for _n, d in cycles.values()}):
+        pids = [pid for pid, (_n, d) in cycles.items() if d == days]
+        lo, hi = due_from - timedelta(days=days), due_to - timedelta(days=days)
+        statement = select(Purchase.product_id, Purchase.customer_id, Purchase.purchased_on, Purchase.product).where(
+            Purchase.deleted_at.is_(None), Purchase.product_id.in_(pids), Purchase.purchased_on.between(lo, hi))
+        for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
+            part = statement if chunk is None else statement.where(Purchase.customer_id.in_(chunk))
+            for pid, cid, bought, text in session.connection().execute(part):
+                pid = int(pid or 0)
+                known = latest.get((pid, cid))
+                if known is None or bought > known[0]:
+                    latest[(pid, cid)] = (bought, text)
+    if not latest:
+        return []
+    customers: dict[int, str] = {}
+    later: dict[tuple[int, int], date] = {}
+    for chunk in chunks(sorted({cid for _pid, cid in latest})):
+        customers.update((cid, name) for cid, name in session.connection().execute(
+            select(Customer.id, Customer.remark_name).where(Customer.id.in_(chunk), live_unindexed())))
+        since = min(bought for (_p, cid), (bought, _t) in latest.items() if cid in chunk)
+        for pid, cid, bought in session.connection().execute(
+                select(Purchase.product_id, Purchase.customer_id, func.max(Purchase.purchased_on))
+                .where(Purchase.customer_id.in_(chunk), Purchase.product_id.in_(list(cycles)),
+                       Purchase.deleted_at.is_(None), Purchase.purchased_on > since)
+                .group_by(Purchase.product_id, Purchase.customer_id)):
+            later[(int(pid or 0), cid)] = bought
+    found = []
+    for (pid, cid), (bought, text) in latest.items():
+        if cid not in customers or later.get((pid, cid), date.min) > bought:
+            continue
+        name, days = cycles[pid]
+        found.append(RepurchaseDue(-pid, name, cid, customers[cid], text, bought, bought + timedelta(days=days), days))
+    return found
+
+
 def repurchases_due(session: Session, due_from: date, due_to: date,
                     cycles: list[CycleInfo] | None = None) -> list[RepurchaseDue]:
-    """Every cycle's (or these cycles') customers due between the two dates, soonest first."""
+    """Every cycle's (or these keyword cycles') customers due between the two dates, with the
+    catalogue products' own cycles, soonest first."""
     found = _due(session, list_cycles(session) if cycles is None else cycles, due_from, due_to)
+    found += product_due(session, due_from, due_to)
     found.sort(key=lambda i: (i.due, i.category, i.customer_id))
     return found

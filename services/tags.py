@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models import Customer, CustomerTag, Tag, TagGroup
@@ -167,6 +167,9 @@ def add_tag(session: Session, customer_ids: list[int], tag_id: int, *, commit: b
             session.execute(delete(CustomerTag).where(CustomerTag.customer_id.in_(chunk),
                                                       CustomerTag.tag_id.in_(siblings)))
     insert_ignore(session, CustomerTag, [{"customer_id": cid, "tag_id": tag_id} for cid in customer_ids])
+    for chunk in _chunks(customer_ids):  # given by hand now: no longer the auto-tag rule's (services.auto_tags)
+        session.execute(update(CustomerTag).where(CustomerTag.customer_id.in_(chunk), CustomerTag.tag_id == tag_id,
+                                                  CustomerTag.auto_rule_id.is_not(None)).values(auto_rule_id=None))
     if commit:
         session.commit()
     return len(customer_ids)
@@ -191,8 +194,11 @@ def set_customer_tags(session: Session, customer_id: int, tag_ids: list[int]) ->
             raise ValidationError({"tags": t("“{group}”是单选标签组：{a} 和 {b} 只能选一个",
                                              group=tag.group.name, a=seen[tag.group_id], b=tag.name)})
         seen[tag.group_id] = tag.name
+    automatic = dict(session.execute(select(CustomerTag.tag_id, CustomerTag.auto_rule_id).where(
+        CustomerTag.customer_id == customer_id, CustomerTag.auto_rule_id.is_not(None))).all())
     session.execute(delete(CustomerTag).where(CustomerTag.customer_id == customer_id))
-    session.add_all(CustomerTag(customer_id=customer_id, tag_id=tag.id) for tag in tags)
+    session.add_all(CustomerTag(customer_id=customer_id, tag_id=tag.id, auto_rule_id=automatic.get(tag.id))
+                    for tag in tags)  # an automatic tag kept stays automatic
     session.commit()
 
 

@@ -30,7 +30,7 @@ MAX_AMOUNT = Decimal(100_000_000)
 
 @dataclass(frozen=True)
 class TimelineItem:
-    kind: str  # "note" | "purchase" | "follow_up" | "group" (id = the group's) | "moment" (id = the post's)
+    kind: str  # "note" | "purchase" | "follow_up" | "group" (id = the group's) | "moment" (id = the post's) | "care"
     id: int
     when: datetime
     title: str  # 身份 / 购买 ¥1,280 / 跟进 …
@@ -100,7 +100,10 @@ def delete_note(session: Session, note_id: int) -> None:
 
 def save_purchase(session: Session, customer_id: int, purchased_on: date | None, product: str,
                   quantity: int, amount: str, channel: str = "", note: str = "",
-                  purchase_id: int | None = None) -> int:
+                  purchase_id: int | None = None, product_id: int | None = None) -> int:
+    """Add or edit a purchase; `product_id` is the catalogue product picked (None: matched from the
+    text, services.products). A new purchase earns its points and its customer's referrer theirs
+    (services.points); totals, balances and tiers follow."""
     errors = {}
     product = fold(product)
     if not product:
@@ -120,8 +123,13 @@ def save_purchase(session: Session, customer_id: int, purchased_on: date | None,
     record = Purchase(customer_id=customer_id) if purchase_id is None else _get(session, Purchase, purchase_id)
     record.purchased_on, record.product, record.quantity = purchased_on, product, quantity  # type: ignore[assignment]
     record.amount_cents, record.channel, record.note = cents, fold(channel), note.strip()
+    from services import points, products
+
+    record.product_id = product_id if product_id is not None else products.match_product(session, product)
     session.add(record)
     session.flush()
+    points.purchase_saved(session, record.id, created=purchase_id is None)
+    points.award_referral_points(session, [customer_id])
     refresh_aggregates(session, [customer_id])
     session.commit()
     return record.id
@@ -210,14 +218,18 @@ def timeline(session: Session, customer_id: int, today: date | None = None) -> l
     from services.moments import timeline_items as moment_timeline_items  # 朋友圈互动: liked, asked …
 
     items += moment_timeline_items(session, customer_id)
+    from services.care import timeline_items as care_timeline_items  # 关怀: gifts, visits, services …
+
+    items += care_timeline_items(session, customer_id)
     items.sort(key=lambda item: (not item.pinned, -item.when.timestamp(), -item.id))
     return items
 
 
 def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
                        today: date | None = None) -> None:
-    """Recompute 累计消费, purchase counts and dates, 下次跟进, 最近互动, 阶段 and the layers (RFM,
-    忠诚类型: services.layers) — of these customers, or of all when None."""
+    """Recompute 累计消费, purchase counts and dates, 下次跟进, 最近互动, 阶段, the layers (RFM,
+    忠诚类型: services.layers), the points balances and the member tiers (services.loyalty) — of
+    these customers, or of all when None."""
     today = today or date.today()
     p = Purchase.__table__.alias("p")
     f = FollowUp.__table__.alias("f")
@@ -244,6 +256,12 @@ def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
         session.execute(statement)
     refresh_stages(session, customer_ids, today)
     refresh_layers(session, customer_ids, today)
+    from services.loyalty import refresh_loyalty  # 积分 balances, 会员等级
+
+    refresh_loyalty(session, customer_ids, today)
+    from services.auto_tags import apply_rules  # 自动标签 that follow purchases (买过普洱, 90天没买 …)
+
+    apply_rules(session, customer_ids, today=today)
 
 
 def refresh_stages(session: Session, customer_ids: list[int] | None, today: date) -> int:

@@ -5,6 +5,9 @@
     客户SOP    journey reminders due (services.journeys), kept `today.keep_overdue_days` days when not done
     生日       birthdays from the day through the next 7 days, 公历 and 农历 (services.birthday_dates)
     该复购了   repurchases due by product cycle (services.repurchase), kept like journey reminders
+    会员升级   customers who reached a higher member tier (services.tiers), until done
+    节日关怀   chosen clients before a chosen festival (services.care_reminders), one per client
+    给TA点赞   chosen clients to like or comment on in WeChat Moments, weekly, one per client
     朋友圈     Moments posts planned for the day (services.moments, when present)
     社群任务   group SOP tasks of the day (services.sop, when present)
 
@@ -34,17 +37,26 @@ from services.birthday_dates import BirthdayOn, birthdays_between
 from services.errors import UserError, ValidationError
 from services.i18n import t
 from services.journeys import KEEP_DAYS, JourneyDue, RuleInfo, journeys_due, list_rules, rule_due
-from services.repurchase import CycleInfo, RepurchaseDue, cycle_due, list_cycles, repurchases_due
-from services.today_extra import group_task_items, post_items
+from services.repurchase import (
+    CycleInfo,
+    RepurchaseDue,
+    cycle_due,
+    list_cycles,
+    product_cycle_days,
+    product_due,
+    repurchases_due,
+)
+from services.today_extra import group_task_items, post_items, tier_up_items
 
-KINDS = ("follow_up", "journey", "birthday", "repurchase", "post", "group_task")
+KINDS = ("follow_up", "journey", "birthday", "repurchase", "tier_up", "care", "like", "post", "group_task")
 BIRTHDAY_DAYS = 7  # birthdays from the day through this many days later
 # (group key, title) in the order the list shows them.
 GROUPS = (
     ("overdue", "逾期跟进"), ("follow_up", "今日跟进"), ("journey", "客户SOP"), ("birthday", "近 7 天生日"),
-    ("repurchase", "该复购了"), ("post", "朋友圈"), ("group_task", "社群任务"),
+    ("repurchase", "该复购了"), ("tier_up", "会员升级"), ("care", "节日关怀"), ("like", "给TA点赞"), ("post", "朋友圈"),
+    ("group_task", "社群任务"),
 )
-COMPUTED = ("journey", "birthday", "repurchase")  # kinds whose state lives in ReminderState
+COMPUTED = ("journey", "birthday", "repurchase", "tier_up", "care", "like")  # kinds whose state lives in ReminderState
 
 
 @dataclass(slots=True)  # not frozen: made by the 10,000 at 100,000 customers, and frozen costs 7× more
@@ -108,7 +120,11 @@ def today_list(session: Session, day: date) -> TodayList:
     for birthday in birthdays_between(session, day, day + timedelta(days=BIRTHDAY_DAYS)):
         computed.append(_birthday_item(birthday, day))
     for repurchase in repurchases_due(session, day - timedelta(days=keep), day, list(cycles.values())):
-        computed.append(_repurchase_item(repurchase, cycles[repurchase.cycle_id], day))
+        computed.append(_repurchase_item(repurchase, day))
+    computed += tier_up_items(session, day)
+    from services.care_reminders import care_items  # 节日关怀, 给TA点赞
+
+    computed += care_items(session, day)
     computed = _apply_states(session, computed, day, keep, rules, cycles)
     by_group: dict[str, list[TodayItem]] = defaultdict(list)
     for item in [*_follow_up_items(session, day), *computed, *post_items(session, day),
@@ -160,11 +176,12 @@ def _birthday_item(b: BirthdayOn, day: date) -> TodayItem:
                      b.customer_name, detail=detail, overdue=days < 0, script_category="生日祝福", group="birthday")
 
 
-def _repurchase_item(r: RepurchaseDue, cycle: CycleInfo, day: date) -> TodayItem:
-    return TodayItem("repurchase", r.key, t("该复购{category}了", category=r.category), r.due, r.customer_id,
+def _repurchase_item(r: RepurchaseDue, day: date) -> TodayItem:
+    title = t("该复购{category}了", category=r.category) if r.cycle_id > 0 else t("该复购了：{product}", product=r.category)
+    return TodayItem("repurchase", r.key, title, r.due, r.customer_id,
                      r.customer_name,
                      detail=t("{date} 买了 {product}，周期 {days} 天", date=r.purchased_on.isoformat(),
-                              product=r.product, days=cycle.days),
+                              product=r.product, days=r.days),
                      overdue=r.due < day, script_category="催复购", group="repurchase")
 
 
@@ -219,7 +236,11 @@ def _rebuild(session: Session, keys: list[str], day: date, rules: dict[int, Rule
         elif kind == "repurchase" and owner in cycles:
             cycle = cycles[owner]
             due = anchor + timedelta(days=cycle.days)
-            items += [_repurchase_item(r, cycle, day) for r in cycle_due(session, cycle, due, due, customer_ids)
+            items += [_repurchase_item(r, day) for r in cycle_due(session, cycle, due, due, customer_ids)
+                      if r.purchased_on == anchor]
+        elif kind == "repurchase" and owner < 0 and (days := product_cycle_days(session, -owner)):
+            due = anchor + timedelta(days=days)
+            items += [_repurchase_item(r, day) for r in product_due(session, due, due, customer_ids, [-owner])
                       if r.purchased_on == anchor]
     return [replace(item, snoozed=True) for item in items]
 

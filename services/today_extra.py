@@ -92,3 +92,39 @@ def snooze_extra(session: Session, item: TodayItem, until: date) -> None:
         move_task(session, item.record_id, datetime.combine(until, task.due_at.time()))
         return
     raise ValueError(item.kind)
+
+
+def tier_up_items(session: Session, day: date) -> list[TodayItem]:
+    """"王芳 升级为 金卡会员 — 送上祝贺": the open upgrades services.tiers recorded (a ReminderState
+    "tier_up:<customer>:<tier>:<date>" each, not done), due on the day of the upgrade. Done and
+    snoozed work like the other computed items (services.today); an upgrade to a tier since deleted
+    is left out."""
+    from sqlalchemy import select
+
+    from models import Customer, ReminderState
+    from models.loyalty import MemberTier
+    from services.today import TodayItem
+
+    tiers = {tid: (name, benefits) for tid, name, benefits in session.execute(
+        select(MemberTier.id, MemberTier.name, MemberTier.benefits))}
+    rows = session.execute(
+        select(ReminderState.key, ReminderState.customer_id, Customer.remark_name)
+        .join(Customer, Customer.id == ReminderState.customer_id)
+        .where(ReminderState.key >= "tier_up:", ReminderState.key < "tier_up;", ReminderState.done_at.is_(None),
+               Customer.deleted_at.is_(None)))
+    items = []
+    for key, customer_id, name in rows:
+        parts = key.split(":")
+        try:
+            tier_id, on = int(parts[2]), date.fromisoformat(parts[3])
+        except (IndexError, ValueError):
+            continue
+        if tier_id not in tiers or on > day:
+            continue
+        tier, benefits = tiers[tier_id]
+        detail = t("{date} 达到 {tier}", date=on.isoformat(), tier=tier)
+        if benefits.strip():
+            detail += " · " + benefits.strip().splitlines()[0]
+        items.append(TodayItem("tier_up", key, t("升级为 {tier} — 送上祝贺", tier=tier), on, customer_id, name,
+                               detail=detail, script_category="回访", group="tier_up"))
+    return items

@@ -63,12 +63,34 @@ def _library(name: str) -> Callable[..., Any]:
     return call
 
 
+def _referrals(name: str) -> Callable[..., Any]:
+    """services.referrals' or services.campaigns' function `module.name`, imported when first called."""
+    def call(*args: Any) -> Any:
+        import importlib
+
+        module, function = name.split(".")
+        return getattr(importlib.import_module(f"services.{module}"), function)(*args)
+    return call
+
+
 PAGE_SOURCES: dict[str, TrashSource] = {
     "group": TrashSource("group", "社群", _groups, _restore_groups, _purge_groups),
     "script": TrashSource("script", "话术", _library("trashed_script_entries"), _library("restore_scripts"),
                           _library("purge_scripts")),
     "material": TrashSource("material", "素材", _library("trashed_material_entries"), _library("restore_materials"),
                             _library("purge_trashed_materials")),
+    "post": TrashSource("post", "朋友圈", _referrals("moments.trashed_post_entries"),
+                        _referrals("moments.restore_posts"), _referrals("moments.purge_trashed_posts")),
+    "referral": TrashSource("referral", "转介绍", _referrals("referrals.trashed_referral_entries"),
+                            _referrals("referrals.restore_referrals"), _referrals("referrals.purge_referrals")),
+    "campaign": TrashSource("campaign", "裂变活动", _referrals("campaigns.trashed_campaign_entries"),
+                            _referrals("campaigns.restore_campaigns"), _referrals("campaigns.purge_campaigns")),
+    "product": TrashSource("product", "商品", _referrals("products.trashed_product_entries"),
+                           _referrals("products.restore_products"), _referrals("products.purge_products")),
+    "point": TrashSource("point", "积分", _referrals("points.trashed_point_entries"),
+                         _referrals("points.restore_point_entries"), _referrals("points.purge_point_entries")),
+    "care": TrashSource("care", "关怀", _referrals("care.trashed_care_entries"), _referrals("care.restore_care"),
+                        _referrals("care.purge_care")),
 }
 
 

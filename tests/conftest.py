@@ -48,9 +48,34 @@ def data_dir(tmp_path: Path) -> DataDir:
     return DataDir.at(tmp_path / "data")
 
 
+@pytest.fixture(scope="session")
+def _migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty store migrated to the newest schema once per run: the stores of the tests start as
+    copies of it (running every migration for each test would double the suite's time)."""
+    folder = DataDir.at(tmp_path_factory.mktemp("migrated") / "data")
+    logger = logging.getLogger("keben")
+    before = list(logger.handlers)
+    open_store(folder).close()
+    for handler in [h for h in logger.handlers if h not in before]:  # the tests' stores log to their own
+        logger.removeHandler(handler)
+        handler.close()
+    return folder.database
+
+
+def fresh_store(data_dir: DataDir, template: Path) -> Store:
+    """open_store on a new data folder, its database a copy of the migrated template."""
+    import shutil
+
+    if not data_dir.database.exists():
+        data_dir.ensure()
+        shutil.copyfile(template, data_dir.database)
+        data_dir.database.chmod(0o600)
+    return open_store(data_dir)
+
+
 @pytest.fixture
-def store(data_dir: DataDir) -> Iterator[Store]:
-    opened = open_store(data_dir)
+def store(data_dir: DataDir, _migrated_database: Path) -> Iterator[Store]:
+    opened = fresh_store(data_dir, _migrated_database)
     try:
         yield opened
     finally:

@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QThreadPool, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from services.errors import StoreLockedError, UserError
 from services.paths import DataDir
 from services.preferences import Preferences
-from services.store import Store, open_store
+from services.store import DamagedStoreError, Store, open_store, restore_store
 from ui.context import AppContext
 from ui.errors import set_log_path
 from ui.i18n import tr
@@ -25,6 +25,7 @@ from ui.state import UiState
 from ui.theme import apply_theme
 
 log = logging.getLogger("keben")
+RESTART = 64  # the exit code that asks run_app to reopen the store and the main window
 _qt_problems: list[str] = []
 
 
@@ -47,17 +48,73 @@ def run_app(args: argparse.Namespace, data_dir: DataDir) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("KeBen")
     app.setApplicationDisplayName(tr("客本"))
+    while True:
+        try:
+            store = open_store(data_dir, args.database_url, exclusive=True, daily=False)
+        except DamagedStoreError as exc:
+            if offscreen or not offer_restore(exc, data_dir, args.database_url):
+                if offscreen:
+                    raise
+                return 2
+            continue
+        except UserError as exc:
+            if offscreen:
+                raise
+            QMessageBox.warning(None, tr("客本"), exc.message)
+            return 2 if isinstance(exc, StoreLockedError) else 1
+        try:
+            code = _run_with_store(app, args, store)
+        finally:
+            store.close()
+        if code != RESTART:
+            return code
+
+
+def _daily_check_in_background(window: QWidget, store: Store) -> None:
+    """quick_check and the daily backup off the GUI thread (seconds on a large store). A damaged
+    store found now is explained and the newest good backup offered; other failures only logged."""
+    from ui.background import BackgroundOp
+
+    def failed(exc: object) -> None:
+        if isinstance(exc, DamagedStoreError):
+            if offer_restore(exc, store.data_dir, store.db.url, store=store):
+                request_restart()
+        else:
+            log.warning("daily check failed: %s", exc)
+
+    op = BackgroundOp(window, lambda _progress: store.daily_check_and_backup(), quiet=True)
+    op.failed.connect(failed)
+    op.start()
+
+
+def request_restart() -> None:
+    """Close the main window and open the store and a new window again (after a restore)."""
+    app = QApplication.instance()
+    if app is not None:
+        app.exit(RESTART)
+
+
+def offer_restore(exc: DamagedStoreError, data_dir: DataDir, database_url: str | None,
+                  store: Store | None = None) -> bool:
+    """The database is damaged: explain, and offer the newest good backup. True when restored."""
+    box = QMessageBox(QMessageBox.Icon.Critical, tr("数据库已损坏"), exc.message)
+    restore = None
+    if exc.backup is not None:
+        box.setText(tr("客本的数据库文件已损坏，无法打开：\n{path}\n\n最新的完好备份是 {time} 的“{file}”。"
+                       "恢复它会用备份替换损坏的文件（损坏的文件会另存一份，不会删除）。",
+                       path=exc.database, time=f"{exc.backup.taken_at:%Y-%m-%d %H:%M}", file=exc.backup.path.name))
+        restore = box.addButton(tr("恢复最新的备份"), QMessageBox.ButtonRole.AcceptRole)
+    quit_button = box.addButton(tr("退出"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore or quit_button)
+    box.exec()
+    if restore is None or box.clickedButton() is not restore or exc.backup is None:
+        return False
     try:
-        store = open_store(data_dir, args.database_url, exclusive=True)
-    except UserError as exc:
-        if offscreen:
-            raise
-        QMessageBox.warning(None, tr("客本"), exc.message)
-        return 2 if isinstance(exc, StoreLockedError) else 1
-    try:
-        return _run_with_store(app, args, store)
-    finally:
-        store.close()
+        restore_store(data_dir, exc.backup.path, database_url, store=store)
+    except UserError as failed:
+        QMessageBox.warning(None, tr("客本"), failed.message)
+        return False
+    return True
 
 
 def _run_with_store(app: QApplication, args: argparse.Namespace, store: Store) -> int:
@@ -76,8 +133,13 @@ def _run_with_store(app: QApplication, args: argparse.Namespace, store: Store) -
     if args.bench_start:
         return bench_start(app, window, args.bench_start)
     window.show()
+    _daily_check_in_background(window, store)
     code = app.exec()
     QThreadPool.globalInstance().waitForDone(10_000)  # let background work finish its transaction
+    if code == RESTART:
+        window.close()
+        window.deleteLater()
+        app.sendPostedEvents(None, 0)  # DeferredDelete: the old pages go before the store closes
     return code
 
 

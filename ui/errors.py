@@ -20,6 +20,8 @@ def set_log_path(path: str) -> None:
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
     """Never a traceback in a dialog."""
+    if not isinstance(exc, UserError):
+        exc = _known_environment_error(exc) or exc
     if isinstance(exc, UserError):
         QMessageBox.warning(parent, title or tr("无法完成"), exc.message)
         return
@@ -38,3 +40,16 @@ def confirm(parent: QWidget | None, title: str, text: str, ok: str | None = None
     box.setDefaultButton(no)
     box.exec()
     return box.clickedButton() is yes
+
+
+def _known_environment_error(exc: BaseException) -> UserError | None:
+    """A full disk or a read-only database file is the user's environment, not a bug."""
+    from sqlalchemy.exc import DatabaseError
+
+    if isinstance(exc, DatabaseError):
+        from services.store import explain_database_error, is_damage
+
+        if is_damage(exc.orig):
+            return UserError(tr("数据库文件已损坏，这次操作没有完成。请到“设置 → 数据与备份”从最新的备份恢复。"))
+        return explain_database_error(exc, None)
+    return None

@@ -26,6 +26,10 @@ def _pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
     from ui.customers.page import CustomersPage
     from ui.groups.page import GroupsPage
     from ui.layers.page import LayersPage
+    from ui.library.page import LibraryPage
+    from ui.loyalty.page import LoyaltyPage
+    from ui.moments.page import MomentsPage
+    from ui.referrals import ReferralsPage
     from ui.settings.page import SettingsPage
     from ui.today import TodayPage
     from ui.trash import TrashPage
@@ -34,7 +38,11 @@ def _pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
         ("today", tr("今天"), TodayPage),
         ("customers", tr("客户"), CustomersPage),
         ("layers", tr("分层"), LayersPage),
+        ("moments", tr("朋友圈"), MomentsPage),
         ("groups", tr("社群"), GroupsPage),
+        ("library", tr("话术素材"), LibraryPage),
+        ("referrals", tr("转介绍"), ReferralsPage),
+        ("loyalty", tr("会员"), LoyaltyPage),
         ("trash", tr("回收站"), TrashPage),
         ("settings", tr("设置"), SettingsPage),
     ]
@@ -94,8 +102,13 @@ class MainWindow(QMainWindow):
         store = self.ctx.store
 
         def work(_progress: object) -> int:
+            from services.auto_tags import age_auto_tags  # 自动标签: once a day over everyone
+            from services.loyalty import daily as age_loyalty  # 积分 expiry, 会员等级
+
             with store.db.session() as session:
-                return age_layers(session)
+                changed = age_layers(session)
+                changed += age_loyalty(session)
+                return changed + age_auto_tags(session)
 
         run_in_background(self, work, lambda changed: changed and self.ctx.customers_changed.emit([]), quiet=True)
 

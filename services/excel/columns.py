@@ -28,6 +28,7 @@ NOTE_KIND_CHOICES = ("身份", "购买", "咨询", "喜好", "售后", "其他")
 STAGE_CHOICES = ("潜在", "新客", "已购", "复购", "VIP", "沉睡", "流失")
 METHOD_CHOICES = ("分销", "任务", "内容", "现场", "地推", "口碑", "积分", "打卡", "联合", "工具", "拼团", "比赛")
 REWARD_STATUS_CHOICES = ("无", "待发放", "已发放")
+REWARD_KIND_CHOICES = ("现金", "红包", "积分", "礼品", "优惠券", "服务", "其他")
 
 # Columns that name the customer a note / purchase / follow-up / referral belongs to.
 CUSTOMER_REF = (
@@ -93,7 +94,11 @@ KINDS: dict[str, tuple[Column, ...]] = {
                required=True, width=12),
         Column("referred_on", "日期", ("介绍日期", "转介绍日期", "Date"), width=12),
         Column("method", "方式", ("裂变方式", "转介绍方式", "Method"), choices=METHOD_CHOICES, width=8),
-        Column("reward", "奖励", ("Reward",), width=12),
+        Column("campaign", "活动", ("裂变活动", "活动名称", "Campaign"), width=14),
+        Column("reward_kind", "奖励类型", ("奖励种类", "Reward Kind", "Reward Type"), choices=REWARD_KIND_CHOICES,
+               width=8),
+        Column("reward_value", "奖励金额", ("奖励价值", "奖励价格", "Reward Value", "Reward Amount"), width=10),
+        Column("reward", "奖励", ("奖励内容", "Reward"), width=12),
         Column("reward_status", "奖励状态", ("是否发放", "发放状态", "Reward Status"), choices=REWARD_STATUS_CHOICES,
                width=8),
         Column("note", "备注", ("说明", "Note"), width=24),

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ImportBatch, SavedMapping
+from services.backup import backup_before_import
 from services.errors import UserError
 from services.excel.columns import KINDS, header_index, normalize_header
 from services.excel.kinds import KIND_CLASSES, Customers, Kind, Pending, Problems, Values
@@ -204,6 +205,8 @@ def run_import(session: Session, kind: str, headers: list[str], rows: Iterable[t
     missing = missing_required(kind, options.mapping)
     if missing:
         raise UserError(t("没有对应到必填的列：{cols}", cols="、".join(missing)))
+    if not options.dry_run:
+        backup_before_import(session)
     try:
         result = _run(session, kind, headers, rows, options, file_name, sheet, total, progress, cancelled)
     except BaseException:
@@ -247,6 +250,9 @@ def _run(session: Session, kind: str, headers: list[str], rows: Iterable[tuple[i
         _write_row(ctx, handler, pending, values, options.on_duplicate, done_in_file, result)
     pending.flush()
     handler.finish(ctx, pending)
+    from services.auto_tags import apply_after_import  # 在某个群里 / 商品类别 rules follow the new rows
+
+    apply_after_import(ctx.session, kind)
     for _cid, problem in getattr(handler, "left_out", []):
         result.errors.append(RowProblem(0, t("介绍人"), problem))
     if cancelled is not None and cancelled():

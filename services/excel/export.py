@@ -19,6 +19,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from models import (
+    Campaign,
     Customer,
     CustomerTag,
     CustomField,
@@ -37,8 +38,10 @@ from services.custom_fields import FieldDef, display_value, list_fields
 from services.customer_query import CustomerFilter, customer_ids, filtered
 from services.errors import UserError
 from services.excel.columns import KIND_LABELS, KINDS
+from services.excel.kinds_care import CARE_COLUMNS, export_care_kind
 from services.excel.kinds_groups import GROUP_COLUMNS, export_group_kind
 from services.excel.kinds_library import LIBRARY_COLUMNS, export_library_kind
+from services.excel.kinds_loyalty import LOYALTY_COLUMNS, export_loyalty_kind
 from services.excel.kinds_moments import MOMENT_COLUMNS, export_moment_kind
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, text_width, write_sheets
 from services.i18n import t
@@ -46,7 +49,7 @@ from services.tags import tag_by_name
 
 CHUNK = 2000  # customers per set-based query
 EXPORT_KINDS = ("customers", "notes", "purchases", "follow-ups", "referrals", "groups", "group-members", "group-stats",
-                "scripts", "materials", "posts")
+                "scripts", "materials", "posts", "care", "products", "points")
 # Always in a customer export, so that it re-imports and round-trips.
 MUST_HAVE = ("remark_name", "wechat_id", "phone", "tags", "referrer", "total_spent")
 # The customer list's column keys that differ from the export's.
@@ -59,14 +62,15 @@ VALUE_KINDS = {
     "birthday": "date", "added_on": "date", "total_spent": "money", "first_purchase_on": "date",
     "last_purchase_on": "date", "next_follow_up_on": "date", "noted_at": "datetime", "pinned": "bool",
     "purchased_on": "date", "quantity": "int", "amount": "money", "due_on": "date", "done": "bool",
-    "referred_on": "date",
+    "referred_on": "date", "reward_value": "money",
 }
 _FIELD_KINDS = {"number": "number", "date": "date"}  # custom field kind → writer kind
 
 # The full workbook (export_all): sheet names, and the columns only it has.
 # (Only the customer book's own kinds: the pages' kinds registered into KIND_LABELS are not in it.)
 ALL_SHEETS = {**{kind: KIND_LABELS[kind] for kind in ("customers", "notes", "purchases", "follow-ups", "referrals")},
-              "tags": "标签", "accounts": "我的微信号", "custom-fields": "自定义字段"}
+              "tags": "标签", "accounts": "我的微信号", "custom-fields": "自定义字段", "campaigns": "裂变活动"}
+OPTIONAL_SHEETS = ("campaigns",)  # added later: a workbook exported before may lack them
 ID_HEADER = "编号"  # 客户 sheet: the customer's id
 CUSTOMER_ID_HEADER = "客户编号"  # 笔记 / 购买记录 / 跟进: whose record it is
 REFERRER_ID_HEADER, REFEREE_ID_HEADER = "介绍人编号", "被介绍人编号"
@@ -75,6 +79,7 @@ DONE_AT_HEADER = "完成时间"  # when a follow-up was done
 TAG_HEADERS = ("标签组", "单选", "组颜色", "标签", "标签颜色")
 ACCOUNT_HEADERS = ("名称", "微信号", "备注")
 FIELD_HEADERS = ("字段", "类型", "选项", "在列表中显示")
+CAMPAIGN_HEADERS = ("活动", "方式", "开始日期", "结束日期", "目标", "成本", "备注")
 
 
 @dataclass
@@ -111,12 +116,14 @@ _CUSTOMER_COLUMNS = (
     Customer.city, Customer.address, Customer.occupation, Customer.source, Customer.added_on, Customer.stage,
     Customer.stage_override, Customer.member_level, Customer.total_spent_cents, Customer.first_purchase_on,
     Customer.last_purchase_on, Customer.next_follow_up_on, Customer.rfm_segment, Customer.loyalty_type,
+    Customer.points_balance,
 )
 
 # Computed layers: exported when the list shows them, never imported (they are worked out again).
 LIST_ONLY_FIELDS = (
     ExportField("rfm_segment", "RFM分群", "text", 10, lambda row, _chunk: row.rfm_segment or None),
     ExportField("loyalty_type", "忠诚类型", "text", 8, lambda row, _chunk: row.loyalty_type or None),
+    ExportField("points_balance", "积分", "int", 8, lambda row, _chunk: row.points_balance or None),
 )
 
 
@@ -280,6 +287,10 @@ def export_kind(session: Session, kind: str, path: Path | str, tag_names: Iterab
         return export_library_kind(session, kind, path, progress, cancelled)
     if kind in MOMENT_COLUMNS:
         return export_moment_kind(session, kind, path, progress, cancelled)
+    if kind in CARE_COLUMNS:
+        return export_care_kind(session, kind, path, progress, cancelled)
+    if kind in LOYALTY_COLUMNS:
+        return export_loyalty_kind(session, kind, path, progress, cancelled)
     if kind in GROUP_COLUMNS:
         return export_group_kind(session, kind, path, progress, cancelled)
     tag_ids = []
@@ -328,7 +339,8 @@ def _record_sheet(session: Session, kind: str, scope: Select[Any] | None, with_i
 
 def _referral_sheet(session: Session, scope: Select[Any] | None, with_ids: bool) -> SheetSpec:
     referrer, referee = aliased(Customer), aliased(Customer)
-    values: dict[str, Any] = {"referrer": referrer.remark_name, "referee": referee.remark_name}
+    values: dict[str, Any] = {"referrer": referrer.remark_name, "referee": referee.remark_name,
+                              "campaign": Campaign.name, "reward_value": func.nullif(Referral.reward_value_cents, 0)}
     columns = KINDS["referrals"]
     selected: list[Any] = [values[c.key] if c.key in values else getattr(Referral, c.key) for c in columns]
     out = [OutColumn(c.header, VALUE_KINDS.get(c.key, "text"), c.width) for c in columns]
@@ -337,6 +349,7 @@ def _referral_sheet(session: Session, scope: Select[Any] | None, with_ids: bool)
         out[0:2] = [OutColumn(REFERRER_ID_HEADER, "int", 10), out[0], OutColumn(REFEREE_ID_HEADER, "int", 12), out[1]]
     base = (select(*selected).join(referrer, referrer.id == Referral.referrer_id)
             .join(referee, referee.id == Referral.referee_id)
+            .outerjoin(Campaign, (Campaign.id == Referral.campaign_id) & Campaign.deleted_at.is_(None))
             .where(Referral.deleted_at.is_(None), referrer.deleted_at.is_(None), referee.deleted_at.is_(None)))
     if scope is not None:
         base = base.where(or_(referrer.id.in_(scope), referee.id.in_(scope)))
@@ -371,7 +384,7 @@ def export_all(session: Session, path: Path | str, progress: Progress | None = N
                cancelled: Cancelled | None = None) -> dict[str, int]:
     """One workbook with everything needed to rebuild the store in an empty one: 客户 (with 编号),
     笔记, 购买记录, 跟进 (with 客户编号), 转介绍 (with 介绍人编号 / 被介绍人编号), and the setup
-    sheets 标签, 我的微信号 and 自定义字段. Returns the rows written per sheet (keys of ALL_SHEETS)."""
+    sheets 标签, 我的微信号, 自定义字段 and 裂变活动. Returns the rows written per sheet (keys of ALL_SHEETS)."""
     fields = customer_columns(session)
     stage_at = [f.key for f in fields].index("stage") + 1
     fields.insert(stage_at, ExportField("stage_override", MANUAL_STAGE_HEADER, "text", 8, _attr("stage_override")))
@@ -383,6 +396,7 @@ def export_all(session: Session, path: Path | str, progress: Progress | None = N
         "tags": _tag_sheet(session),
         "accounts": _account_sheet(session),
         "custom-fields": _field_sheet(session),
+        "campaigns": _campaign_sheet(session),
     }
     write_sheets(path, sheets.values(), progress, cancelled)
     return {key: spec.written for key, spec in sheets.items()}
@@ -391,6 +405,15 @@ def export_all(session: Session, path: Path | str, progress: Progress | None = N
 def _setup_sheet(key: str, headers: tuple[str, ...], kinds: tuple[str, ...], rows: list[Sequence[object]]) -> SheetSpec:
     columns = [OutColumn(h, k, max(10, text_width(h) + 4)) for h, k in zip(headers, kinds, strict=True)]
     return SheetSpec(ALL_SHEETS[key], columns, rows, total=len(rows))
+
+
+def _campaign_sheet(session: Session) -> SheetSpec:
+    """裂变活动 (the live ones): the 转介绍 sheet names them in its 活动 column."""
+    rows: list[Sequence[object]] = list(session.execute(
+        select(Campaign.name, Campaign.method, Campaign.starts_on, Campaign.ends_on, Campaign.goal,
+               Campaign.cost_cents, Campaign.note)
+        .where(Campaign.deleted_at.is_(None)).order_by(Campaign.starts_on, Campaign.id)))
+    return _setup_sheet("campaigns", CAMPAIGN_HEADERS, ("text", "text", "date", "date", "text", "money", "text"), rows)
 
 
 def _tag_sheet(session: Session) -> SheetSpec:

@@ -8,6 +8,7 @@ them back.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, lazyload
 
 from models import Customer, CustomerTag, CustomFieldValue, FollowUp, ImportChange, Note, Purchase, Referral
-from models.referral import REFERRAL_METHODS, REWARD_STATUSES
+from models.referral import REFERRAL_METHODS, REWARD_KINDS, REWARD_STATUSES
 from models.timeline import NOTE_KINDS
 from services.custom_fields import clean_value
 from services.excel import values as v
@@ -80,10 +81,15 @@ def _insert_customers_then_index(session: Session, rows: list[dict[str, Any]]) -
         connection.exec_driver_sql("DROP TRIGGER customer_fts_ai")
     try:
         _insert_many(session, Customer.__table__, rows)
-    finally:
+    except BaseException:
+        # SQLite may have rolled the transaction back by itself (disk full, I/O error), trigger and
+        # all: put it back only if it is missing, and never hide the error that got us here.
         if trigger_sql:
-            connection.exec_driver_sql(trigger_sql)
+            with contextlib.suppress(Exception):
+                connection.exec_driver_sql(trigger_sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
+        raise
     if trigger_sql:
+        connection.exec_driver_sql(trigger_sql)
         for start in range(0, len(rows), INSERT_CHUNK):
             ids = json.dumps([row["id"] for row in rows[start:start + INSERT_CHUNK]])
             connection.exec_driver_sql(
@@ -532,6 +538,10 @@ class Purchases(Kind):
         from services.timeline import refresh_aggregates
 
         pending.flush()
+        if self.name == "purchases":  # 积分 for the new purchases, in one pass (services.loyalty)
+            from services.loyalty import after_import
+
+            after_import(ctx.session, pending.batch_id, sorted(self.touched))
         refresh_aggregates(ctx.session, sorted(self.touched))
 
 
@@ -568,7 +578,33 @@ class FollowUps(Purchases):
 
 
 class Referrals(Kind):
+    """转介绍 rows: 介绍人 and 被介绍人 by name, WeChat ID or phone; 活动 by name (it must exist).
+
+    A row is refused when the new customer already has another 介绍人 (in the store or earlier in the
+    file) or when it would close a loop; the loop check walks an in-memory map of the store's
+    referrals plus the file's rows so far (read once, not per row)."""
+
     name = "referrals"
+    referrers: set[int]
+
+    def __init__(self) -> None:
+        self.referrers = set()  # the 介绍人 of the rows parsed without problems
+
+    def _campaign_ids(self, ctx: ImportContext) -> dict[str, int]:
+        found: dict[str, int] | None = getattr(self, "_campaigns", None)
+        if found is None:
+            from services.campaigns import campaign_name_map
+
+            found = self._campaigns = campaign_name_map(ctx.session)
+        return found
+
+    def _referrer_of(self, ctx: ImportContext) -> dict[int, int]:
+        """referee → referrer: the live referrals of the store, then the rows of this file as parsed."""
+        found: dict[int, int] | None = getattr(self, "_links", None)
+        if found is None:
+            found = self._links = {ee: er for er, ee in ctx.session.execute(
+                select(Referral.referrer_id, Referral.referee_id).where(Referral.deleted_at.is_(None)))}
+        return found
 
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
         problems: Problems = {}
@@ -583,16 +619,45 @@ class Referrals(Kind):
         values["method"] = v.cell_text(raw.get("method")) or "口碑"
         if values["method"] not in REFERRAL_METHODS:
             problems["method"] = t("方式“{m}”不对，只能是：{all}", m=values["method"], all="、".join(REFERRAL_METHODS))
-        values["reward"] = v.cell_text(raw.get("reward"))
-        values["reward_status"] = v.cell_text(raw.get("reward_status")) or ("待发放" if values["reward"] else "无")
+        campaign = v.cell_text(raw.get("campaign"))
+        values["campaign_id"] = self._campaign_ids(ctx).get(campaign) if campaign else None
+        if campaign and values["campaign_id"] is None:
+            problems["campaign"] = t("没有叫“{name}”的裂变活动：请先在“转介绍 → 裂变活动”里新建，或把这格留空",
+                                     name=campaign)
+        values["reward_kind"] = v.cell_text(raw.get("reward_kind"))
+        if values["reward_kind"] and values["reward_kind"] not in REWARD_KINDS:
+            problems["reward_kind"] = t("奖励类型只能是：{all}", all="、".join(REWARD_KINDS))
+        values["reward_value_cents"] = _parse(raw, problems, "reward_value", v.parse_money) or 0
+        values["reward"] = v.cell_text(raw.get("reward"))[:100]
+        has_reward = bool(values["reward"] or values["reward_kind"] or values["reward_value_cents"])
+        values["reward_status"] = v.cell_text(raw.get("reward_status")) or ("待发放" if has_reward else "无")
         if values["reward_status"] not in REWARD_STATUSES:
             problems["reward_status"] = t("奖励状态只能是：{all}", all="、".join(REWARD_STATUSES))
         values["note"] = v.cell_text(raw.get("note"))
         if not problems:
-            problem = referral_problem(ctx, values["referrer_id"], values["referee_id"])
-            if problem:
-                problems["referrer"] = problem
+            self._check_link(ctx, values, problems)
         return values, problems
+
+    def _check_link(self, ctx: ImportContext, values: Values, problems: Problems) -> None:
+        """One 介绍人 per customer, nobody their own, no loops; a good row joins the map."""
+        referrer, referee = values["referrer_id"], values["referee_id"]
+        links = self._referrer_of(ctx)
+        if referrer == referee:
+            problems["referrer"] = t("介绍人不能是自己")
+        elif links.get(referee, referrer) != referrer:
+            problems["referee"] = t("{b}已经是{a}介绍来的，一位客户只能有一位介绍人", b=_name(ctx, referee),
+                                    a=_name(ctx, links[referee]))
+        else:
+            chain, current = [referrer], referrer
+            while current in links and len(chain) <= len(links):
+                current = links[current]
+                chain.append(current)
+                if current == referee:
+                    names = " → ".join(_name(ctx, cid) for cid in [*reversed(chain), referee])
+                    problems["referrer"] = t("会形成循环：{chain}（箭头表示“介绍了”）", chain=names)
+                    return
+            links[referee] = referrer
+            self.referrers.add(referrer)
 
     def file_key(self, values: Values) -> tuple[Any, ...] | None:
         return (values["referee_id"],)
@@ -601,6 +666,10 @@ class Referrals(Kind):
         return ctx.session.scalar(select(Referral.id).where(Referral.referee_id == values["referee_id"]))
 
     def create(self, ctx: ImportContext, pending: Pending, values: Values) -> int:
+        existing = self.match(ctx, values)  # "add" skips matching, but a customer has one referral row
+        if existing is not None:
+            self.update(ctx, pending, existing, values)
+            return existing
         pending.flush()
         ctx.session.add(Referral(import_batch_id=pending.batch_id, **values))
         ctx.session.flush()
@@ -608,6 +677,13 @@ class Referrals(Kind):
 
     def update(self, ctx: ImportContext, pending: Pending, record_id: int, values: Values) -> None:
         _update_record(ctx, pending, Referral, record_id, {**values, "deleted_at": None})
+
+    def finish(self, ctx: ImportContext, pending: Pending) -> None:
+        """The referrers' 忠实型 depends on their referred buyers."""
+        from services.layers import refresh_layers
+
+        if self.referrers:
+            refresh_layers(ctx.session, sorted(self.referrers))
 
 
 def referral_problem(ctx: ImportContext, referrer_id: int, referee_id: int) -> str | None:

@@ -13,14 +13,16 @@ from pathlib import Path
 from services.errors import UserError
 from services.excel.columns import KIND_LABELS, KINDS, SOURCES, Column
 from services.excel.export import VALUE_KINDS
+from services.excel.kinds_care import CARE_COLUMNS, CARE_EXAMPLES, CARE_HELP, CARE_VALUE_KINDS
 from services.excel.kinds_groups import GROUP_COLUMNS, GROUP_EXAMPLES, GROUP_HELP, GROUP_VALUE_KINDS
 from services.excel.kinds_library import LIBRARY_COLUMNS, LIBRARY_EXAMPLES, LIBRARY_HELP, LIBRARY_VALUE_KINDS
+from services.excel.kinds_loyalty import LOYALTY_COLUMNS, LOYALTY_EXAMPLES, LOYALTY_HELP, LOYALTY_VALUE_KINDS
 from services.excel.kinds_moments import MOMENT_COLUMNS, MOMENT_EXAMPLES, MOMENT_HELP, MOMENT_VALUE_KINDS
 from services.excel.writer import OutColumn, SheetSpec, write_sheets
 from services.i18n import t
 
 TEMPLATE_KINDS = ("customers", "notes", "purchases", "follow-ups", "referrals", "groups", "group-members", "group-stats",
-                  "scripts", "materials", "posts")
+                  "scripts", "materials", "posts", "care", "products", "points")
 VALIDATED_ROWS = 1000  # rows under the header that get the drop-downs and date checks
 HELP_SHEET = "说明"
 
@@ -111,6 +113,8 @@ HELP: dict[str, tuple[str, str]] = {
 EXAMPLES.update(GROUP_EXAMPLES)
 EXAMPLES.update(LIBRARY_EXAMPLES)
 EXAMPLES.update(MOMENT_EXAMPLES)
+EXAMPLES.update(CARE_EXAMPLES)
+EXAMPLES.update(LOYALTY_EXAMPLES)
 GROUP_HELP_KINDS = frozenset(GROUP_COLUMNS)
 
 _GENERAL_HELP = (
@@ -129,6 +133,10 @@ def _help_of(kind: str, column: Column) -> tuple[str, str]:
         what, how = LIBRARY_HELP.get(column.key, (column.header, "文字"))
     elif kind in MOMENT_COLUMNS:
         what, how = MOMENT_HELP.get(column.key, (column.header, "文字"))
+    elif kind in CARE_COLUMNS:
+        what, how = CARE_HELP.get(column.key, HELP.get(column.key, (column.header, "文字")))
+    elif kind in LOYALTY_COLUMNS:
+        what, how = LOYALTY_HELP.get(column.key, HELP.get(column.key, (column.header, "文字")))
     elif kind == "referrals" and column.key == "note":
         what, how = "关于这次转介绍的备注", "文字"
     else:
@@ -143,7 +151,9 @@ def template_columns(kind: str) -> list[OutColumn]:
         columns.append(OutColumn(
             column.header, (GROUP_VALUE_KINDS if kind in GROUP_COLUMNS
                             else LIBRARY_VALUE_KINDS if kind in LIBRARY_COLUMNS
-                            else MOMENT_VALUE_KINDS if kind in MOMENT_COLUMNS else VALUE_KINDS).get(column.key, "text"),
+                            else MOMENT_VALUE_KINDS if kind in MOMENT_COLUMNS
+                            else CARE_VALUE_KINDS if kind in CARE_COLUMNS
+                            else LOYALTY_VALUE_KINDS if kind in LOYALTY_COLUMNS else VALUE_KINDS).get(column.key, "text"),
             column.width, column.choices, column.required,
             note=(t("必填") + "：" if column.required else "") + what, hint=how,
             date_check=column.key != "birthday",

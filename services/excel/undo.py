@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +27,9 @@ from services.sqlutil import chunks
 
 CREATED_TABLES: tuple[Any, ...] = (Referral, Note, Purchase, FollowUp, Customer)  # children first
 RECORD_TABLES = {model.__tablename__: model for model in CREATED_TABLES}
+# Changes that are not a record's own columns, put back by the kind that made them:
+# ImportChange.table_name → restore(session, record_id, before). Filled in by the pages' kinds.
+RESTORERS: dict[str, Callable[[Session, int, dict[str, Any]], None]] = {}
 
 
 @dataclass(frozen=True)
@@ -109,11 +113,12 @@ def undo_import(session: Session, batch_id: int, *, force: bool = False) -> Undo
 
 
 def _undo(session: Session, batch: ImportBatch) -> UndoResult:
+    from models.loyalty import PointEntry  # 积分: the balances of the customers whose entries go
     from services.customers import refresh_search_text
     from services.timeline import refresh_aggregates
 
     affected: set[int] = set()
-    for model in (Note, Purchase, FollowUp):
+    for model in (Note, Purchase, FollowUp, PointEntry):
         affected.update(session.scalars(select(model.customer_id).where(model.import_batch_id == batch.id)))
     removed = 0
     for model in CREATED_TABLES:
@@ -130,6 +135,9 @@ def _undo(session: Session, batch: ImportBatch) -> UndoResult:
         if change.table_name == "custom_field_value":
             _restore_custom_value(session, change.record_id, change.before)
             affected.add(change.record_id)
+            continue
+        if change.table_name in RESTORERS:
+            RESTORERS[change.table_name](session, change.record_id, change.before)
             continue
         model = RECORD_TABLES[change.table_name]
         session.execute(update(model).where(model.id == change.record_id)

@@ -3,7 +3,8 @@
     result = import_workbook(session, path)    # rows per sheet, and the import batch that undo takes back
 
 The sheets are read in the order their rows depend on each other: the setup first (标签 — tag
-groups with their colours and single/multi choice, and their tags —, 我的微信号, 自定义字段), then
+groups with their colours and single/multi choice, and their tags —, 我的微信号, 自定义字段, 裂变活动 —
+optional: a workbook exported before it existed has no such sheet), then
 客户, whose 编号 (the customer's id in the exporting store) is mapped to the id the customer gets
 here, then 笔记, 购买记录, 跟进 (by 客户编号) and 转介绍 (by 介绍人编号 / 被介绍人编号). 阶段, 累计消费,
 首次/最近购买日期 and 下次跟进 are worked out again from those records, and 介绍人 comes from 转介绍,
@@ -38,8 +39,20 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from models import Customer, CustomerTag, CustomField, ImportBatch, Referral, Tag, TagGroup, WechatAccount
+from models import (
+    Campaign,
+    Customer,
+    CustomerTag,
+    CustomField,
+    ImportBatch,
+    Referral,
+    Tag,
+    TagGroup,
+    WechatAccount,
+)
+from models.referral import REFERRAL_METHODS
 from models.settings import CUSTOM_FIELD_KINDS
+from services.backup import backup_before_import
 from services.custom_fields import KIND_LABELS as FIELD_KIND_LABELS
 from services.errors import UserError
 from services.excel import filecheck
@@ -49,11 +62,13 @@ from services.excel.engine import ImportCancelled
 from services.excel.export import (
     ACCOUNT_HEADERS,
     ALL_SHEETS,
+    CAMPAIGN_HEADERS,
     CUSTOMER_ID_HEADER,
     DONE_AT_HEADER,
     FIELD_HEADERS,
     ID_HEADER,
     MANUAL_STAGE_HEADER,
+    OPTIONAL_SHEETS,
     REFEREE_ID_HEADER,
     REFERRER_ID_HEADER,
     TAG_HEADERS,
@@ -81,7 +96,7 @@ PROGRESS_EVERY = 1000
 CANCEL_EVERY = 200
 MAX_PROBLEMS = 1000  # kept for the user; the rest are only counted
 
-SETUP_SHEETS = ("tags", "accounts", "custom-fields")
+SETUP_SHEETS = ("tags", "accounts", "custom-fields", "campaigns")
 RECORD_SHEETS = ("notes", "purchases", "follow-ups", "referrals")
 # Customer columns whose truth is in other sheets: worked out again from them, not read.
 DERIVED = frozenset({"stage", "total_spent", "first_purchase_on", "last_purchase_on", "next_follow_up_on",
@@ -96,12 +111,13 @@ EXTRA_HEADERS: dict[str, tuple[tuple[str, str], ...]] = {
     "tags": tuple((h, h) for h in TAG_HEADERS),
     "accounts": tuple((h, h) for h in ACCOUNT_HEADERS),
     "custom-fields": tuple((h, h) for h in FIELD_HEADERS),
+    "campaigns": tuple((h, h) for h in CAMPAIGN_HEADERS),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "customers": ("number", "remark_name"), "notes": ("customer_number", "body"),
     "purchases": ("customer_number", "purchased_on", "product"), "follow-ups": ("customer_number", "due_on"),
     "referrals": ("referrer_number", "referee_number"), "tags": (TAG_HEADERS[0],),
-    "accounts": (ACCOUNT_HEADERS[0],), "custom-fields": FIELD_HEADERS[:2],
+    "accounts": (ACCOUNT_HEADERS[0],), "custom-fields": FIELD_HEADERS[:2], "campaigns": (CAMPAIGN_HEADERS[0],),
 }
 _FIELD_KINDS = {**{label: kind for kind, label in FIELD_KIND_LABELS.items()}, **{k: k for k in CUSTOM_FIELD_KINDS}}
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}(?:[0-9a-fA-F]{2})?")
@@ -147,11 +163,14 @@ def import_workbook(session: Session, path: Path | str, *, dry_run: bool = False
     path = Path(path)
     book = open_spreadsheet(path)
     try:
-        missing = [name for name in ALL_SHEETS.values() if name not in book.sheet_names]
+        missing = [name for key, name in ALL_SHEETS.items() if name not in book.sheet_names
+                   and key not in OPTIONAL_SHEETS]
         if missing:
             raise UserError(t("“{file}”不是客本导出的完整工作簿：缺少工作表“{sheets}”。只导入一张表时，请选择它的类型"
                               "（客户、笔记、购买记录……）", file=path.name, sheets="”“".join(missing)))
         _refuse_unless_empty(session)
+        if not dry_run:
+            backup_before_import(session)
         try:
             result = _Restore(session, book, progress, cancel).run(_declared_rows(path))
         except BaseException:
@@ -215,6 +234,8 @@ class _Restore:
         self._tags()
         self._accounts()
         self._fields()
+        if ALL_SHEETS["campaigns"] in self.book.sheet_names:
+            self._campaigns()
         self.session.flush()
         self.ctx = ImportContext.load(self.session)
         self.pending = Pending(self.session, self.batch.id)
@@ -373,6 +394,29 @@ class _Restore:
                 self.session.flush()
                 self.created += 1
 
+    def _campaigns(self) -> None:
+        """裂变活动 by name (one the store has is kept as it is); before 转介绍, whose 活动 names them."""
+        existing = set(self.session.scalars(select(Campaign.name)))
+        name, method, starts, ends, goal, cost, note = CAMPAIGN_HEADERS
+        for row, cells, column_of in self._rows("campaigns"):
+            problems: Problems = {}
+            title = fold(v.cell_text(cells.get(name)))
+            kind = v.cell_text(cells.get(method)) or "口碑"
+            days = [_parse(cells, key, v.parse_date, problems) for key in (starts, ends)]
+            cents = _parse(cells, cost, v.parse_money, problems) or 0
+            if not title:
+                problems[name] = t("活动名称为空")
+            if kind not in REFERRAL_METHODS:
+                problems[method] = t("方式“{m}”不对，只能是：{all}", m=kind, all="、".join(REFERRAL_METHODS))
+            if problems:
+                self._report("campaigns", row, problems, column_of)
+            elif title not in existing:
+                existing.add(title)
+                self.session.add(Campaign(name=title, method=kind, starts_on=days[0], ends_on=days[1],
+                                          goal=v.cell_text(cells.get(goal)), cost_cents=cents,
+                                          note=v.cell_text(cells.get(note))))
+                self.created += 1
+
     # ---- customers and their records -------------------------------------------------------------
 
     def _customers(self) -> Customers:
@@ -462,6 +506,7 @@ class _Referrals(Referrals):
     referral of the store comes from this sheet."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.referrer_of: dict[int, int] = {}  # referee → referrer, for the rows written so far
 
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -49,3 +51,87 @@ def test_schema_revision_constant_is_alembics_head() -> None:
     from models.db import SCHEMA_REVISION, head_revision
 
     assert head_revision() == SCHEMA_REVISION
+
+
+# ---- a saved store of every released schema migrates to the newest without losing a row ----------
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "schemas"
+RELEASED = ("0001", "0002", "0003", "0004", "0005")
+
+
+def _rows(path: Path) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+    """Every ordinary table's columns and rows, in rowid order (FTS5 tables left out)."""
+    import sqlite3
+
+    from tests.data.make_schemas import data_tables
+
+    conn = sqlite3.connect(path)
+    try:
+        found = {}
+        for table in data_tables(conn):
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+            found[table] = (columns, conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall())
+        return found
+    finally:
+        conn.close()
+
+
+def test_every_released_schema_is_kept_under_tests() -> None:
+    from models.db import known_revisions
+
+    # Every migration that lands is a released schema: add it to RELEASED here and in
+    # tests/data/make_schemas.py, and run that script to save a filled store of it.
+    assert set(RELEASED) == set(known_revisions()), "a new migration: add it to RELEASED and run tests/data/make_schemas.py"
+    for revision in RELEASED:
+        assert (SCHEMAS / f"keben-{revision}.sqlite").is_file(), revision
+
+
+@pytest.mark.parametrize("revision", RELEASED)
+def test_a_saved_store_of_each_schema_migrates_without_losing_a_row(revision: str, tmp_path: Path) -> None:
+    import shutil
+
+    from services.paths import DataDir
+    from services.store import open_store
+
+    data_dir = DataDir.at(tmp_path / "data").ensure()
+    shutil.copyfile(SCHEMAS / f"keben-{revision}.sqlite", data_dir.database)
+    before = _rows(data_dir.database)
+    assert before["customer"][1], "the saved store has customers"
+    store = open_store(data_dir)
+    try:
+        assert current_revision(store.db.engine) == head_revision()
+    finally:
+        store.close()
+    after = _rows(data_dir.database)
+    for table, (columns, rows) in before.items():
+        assert table in after, f"table {table} vanished"
+        new_columns, new_rows = after[table]
+        assert len(new_rows) == len(rows), f"{table}: {len(rows)} rows before, {len(new_rows)} after"
+        kept = [c for c in columns if c in new_columns]
+        assert kept == columns, f"{table}: columns lost: {set(columns) - set(new_columns)}"
+        old_values = [tuple(row[columns.index(c)] for c in kept) for row in rows]
+        new_values = [tuple(row[new_columns.index(c)] for c in kept) for row in new_rows]
+        assert new_values == old_values, f"{table}: values changed"
+    names = [row[after["customer"][0].index("remark_name")] for row in after["customer"][1]]
+    assert names == ["customer·remark_name·1", "customer·remark_name·2", "customer·remark_name·3"]
+
+
+def test_the_upgraded_store_is_usable_by_the_app(tmp_path: Path) -> None:
+    import shutil
+
+    from sqlalchemy import func, select
+
+    from models import Customer
+    from services.customer_query import CustomerFilter, find
+    from services.paths import DataDir
+    from services.store import open_store
+
+    data_dir = DataDir.at(tmp_path / "data").ensure()
+    shutil.copyfile(SCHEMAS / "keben-0001.sqlite", data_dir.database)
+    store = open_store(data_dir)
+    try:
+        with store.db.session() as session:
+            assert session.scalar(select(func.count()).select_from(Customer)) == 3
+            find(session, CustomerFilter(text="remark"), limit=10)
+    finally:
+        store.close()

@@ -244,3 +244,9 @@ def test_group_tasks_of_the_day_done_and_moved(session: Session) -> None:
     assert [i.title for i in today_list(session, D).items if i.kind == "group_task"] == []
     assert [i.title for i in today_list(session, D + timedelta(days=1)).items if i.kind == "group_task"] == [
         "早打卡", "午分享"]
+
+
+def test_new_year_is_marked_on_the_first_of_january() -> None:
+    from services.calendar_cn import day_info
+
+    assert "元旦" in day_info(date(2027, 1, 1)).festivals  # lunar-python calls it 元旦节

@@ -8,12 +8,14 @@ import pytest
 
 from services.paths import DataDir
 from services.preferences import Preferences
-from services.store import Store, open_store
+from services.store import Store
 
 
 @pytest.fixture
-def ui_store(tmp_path) -> Iterator[Store]:
-    store = open_store(DataDir.at(tmp_path / "uidata"))
+def ui_store(tmp_path, _migrated_database) -> Iterator[Store]:
+    from tests.conftest import fresh_store
+
+    store = fresh_store(DataDir.at(tmp_path / "uidata"), _migrated_database)
     yield store
     store.close()
 

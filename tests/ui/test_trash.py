@@ -182,3 +182,36 @@ def test_a_deleted_group_waits_in_the_trash_and_comes_back(qtbot, ctx, page, mon
     with ctx.session() as s:
         assert [r.name for r in g.list_groups(s, status="trash")] == []
     assert page.stack.currentWidget() is page.empty
+
+
+def test_a_deleted_post_comes_back_from_the_trash_and_is_purged_with_its_image(qtbot, ctx, page, monkeypatch, tmp_path):
+    from datetime import datetime
+
+    from PySide6.QtGui import QColor, QImage
+
+    from services import moments as m
+
+    picture = tmp_path / "茶饼.png"
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3a7d44"))
+    assert image.save(str(picture))
+    root = ctx.store.data_dir.root
+    with ctx.session() as s:
+        post = m.create_post(s, m.PostInput(planned_at=datetime(2026, 12, 8, 20, 0), text="新到的冰岛古树，周三会员日试喝"))
+        m.set_images(s, root, post, [picture])
+        stored = root / m.get_post(s, post).images[0]
+        m.trash_posts(s, [post])
+    page.reload()
+    assert names(page) == ["新到的冰岛古树，周三会员日试喝"]
+    assert page.table.item(0, 0).text() == "朋友圈"
+    page.table.selectAll()
+    page.restore_selected()
+    with ctx.session() as s:
+        assert m.get_post(s, post).images
+        m.trash_posts(s, [post])
+    page.reload()
+    asking(monkeypatch, True)
+    page.empty_trash()
+    with ctx.session() as s:
+        assert m.list_trashed_posts(s) == []
+    assert not stored.exists()

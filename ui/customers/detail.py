@@ -5,6 +5,7 @@ Used by the customers page (next to the list) and by CustomerWindow (in its own 
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from models import Customer
 from services.accounts import list_accounts
+from services.auto_tags import auto_tags_of
 from services.custom_fields import list_fields
 from services.customers import (
     CustomerInput,
@@ -34,7 +36,7 @@ from services.customers import (
     update_customer,
 )
 from services.errors import NotFoundError, ValidationError
-from services.tags import set_customer_tags, tag_tree
+from services.tags import GroupInfo, set_customer_tags, tag_tree
 from services.timeline import money
 from ui.context import AppContext
 from ui.customers.profile_form import ProfileForm
@@ -43,6 +45,7 @@ from ui.customers.timeline_view import PIN_COLOR, TimelineView, badge, next_foll
 from ui.errors import confirm, show_error
 from ui.i18n import tr
 from ui.layers.widgets import LayersLine
+from ui.referrals.widgets import ReferralLine
 from ui.widgets import EmptyState, FieldError
 
 
@@ -68,6 +71,7 @@ class CustomerDetail(QWidget):
         self._new = False
         self._baseline: CustomerInput | None = None  # the form as loaded, to tell unsaved edits
         self._tag_ids: list[int] = []
+        self._auto_tags: dict[int, str] = {}  # tag id → the 自动标签 rule that gave it
         self._emitting = False
         self._in_pane = True  # False inside CustomerWindow: no 在新窗口打开
         self.empty = EmptyState(tr("未选择客户"), tr("在左侧选择一位客户，或按 Ctrl+N 新建"))
@@ -93,6 +97,18 @@ class CustomerDetail(QWidget):
         self.name_label.setWordWrap(True)  # a long 备注名 wraps instead of widening the pane
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stage_badge = badge("", "#00897b")
+        self.script_button = QPushButton(tr("话术…"))
+        self.script_button.setObjectName("customerScripts")
+        self.script_button.setToolTip(tr("从话术库选一条，自动填好TA的称呼、产品，复制去微信"))
+        self.script_button.clicked.connect(self.open_scripts)
+        self.care_button = QPushButton(tr("关怀…"))
+        self.care_button.setObjectName("customerCare")
+        self.care_button.setToolTip(tr("今年为TA做了什么：送礼、拜访、服务、帮忙，记一笔"))
+        self.care_button.clicked.connect(self.open_care)
+        self.points_button = QPushButton(tr("积分…"))
+        self.points_button.setObjectName("customerPoints")
+        self.points_button.setToolTip(tr("TA的积分明细：加积分、兑换扣分"))
+        self.points_button.clicked.connect(self.open_points)
         self.window_button = QPushButton(tr("在新窗口打开"))
         self.window_button.clicked.connect(self._open_window)
         self.delete_button = QPushButton(tr("删除客户"))
@@ -106,19 +122,30 @@ class CustomerDetail(QWidget):
         self.contact_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.spent_label = QLabel()
         self.spent_label.setStyleSheet("font-size: 14px;")
+        self.points_label = QLabel()  # 积分 and 会员等级 (services.points, services.tiers)
+        self.points_label.setObjectName("customerPointsLine")
+        self.points_label.setStyleSheet("font-size: 14px;")
         self.follow_up_label = QLabel()
         self.follow_up_label.setWordWrap(True)
         title_row = QHBoxLayout()
         title_row.addWidget(self.name_label)
         title_row.addWidget(self.stage_badge)
         title_row.addStretch(1)
+        title_row.addWidget(self.script_button)
+        title_row.addWidget(self.care_button)
         title_row.addWidget(self.window_button)
         title_row.addWidget(self.delete_button)
         facts_row = QHBoxLayout()
         facts_row.addWidget(self.spent_label)
         facts_row.addSpacing(24)
         facts_row.addWidget(self.follow_up_label, 1)
+        points_row = QHBoxLayout()  # 积分 · 会员等级 · 积分…
+        points_row.addWidget(self.points_label)
+        points_row.addWidget(self.points_button)
+        points_row.addStretch(1)
         self.layers_line = LayersLine()  # RFM 分群, 忠诚类型, 最近互动: read-only, 自动计算
+        self.referral_line = ReferralLine(self.ctx)  # 介绍人 · 介绍了 N 位, 记录转介绍…, 转介绍树
+        self.referral_line.changed.connect(self.ctx.customers_changed.emit)
 
         self.tags_label = QLabel()
         self.tags_label.setWordWrap(True)
@@ -166,7 +193,9 @@ class CustomerDetail(QWidget):
         layout.addLayout(title_row)
         layout.addWidget(self.contact_label)
         layout.addLayout(facts_row)
+        layout.addLayout(points_row)
         layout.addWidget(self.layers_line)
+        layout.addWidget(self.referral_line)
         layout.addLayout(tags_row)
         layout.addWidget(self.tags_error)
         layout.addWidget(self.tabs, 1)
@@ -212,7 +241,8 @@ class CustomerDetail(QWidget):
         self.contact_label.setText(tr("填好资料后按 保存（Ctrl+S）；保存后就能写笔记、记购买、安排跟进。"))
         self.contact_label.show()
         for widget in (self.stage_badge, self.window_button, self.delete_button, self.spent_label, self.layers_line,
-                       self.follow_up_label):
+                       self.follow_up_label, self.script_button, self.referral_line, self.care_button,
+                       self.points_button, self.points_label):
             widget.hide()
         self.tags_error.show_message("")
         self._show_tags()
@@ -281,12 +311,13 @@ class CustomerDetail(QWidget):
                 return False
             data = CustomerInput.of(customer, custom_values(session, customer.id))
             self._tag_ids = customer_tag_ids(session, customer.id)
+            self._auto_tags = auto_tags_of(session, customer.id)
             groups = tag_tree(session, with_counts=False)
         if not keep_form:
             self.form.load(data, customer.stage)
             self._baseline = self.form.value()
         self._show_facts(customer)
-        self.tags_label.setText(tags_html(groups, self._tag_ids))
+        self._show_tag_chips(groups)
         self.tags_error.show_message("")
         self.stack.setCurrentIndex(1)
         self._update_dirty()
@@ -309,15 +340,28 @@ class CustomerDetail(QWidget):
         self.spent_label.setText(tr("累计消费 <b>{money}</b>　购买 {n} 次",
                                     money=money(customer.total_spent_cents), n=customer.purchase_count))
         self.follow_up_label.setText(next_follow_up_html(customer.next_follow_up_on))
+        level = tr("　会员等级 <b>{level}</b>", level=html.escape(customer.member_level)) if customer.member_level else ""
+        self.points_label.setText(tr("积分 <b>{n}</b>", n=f"{customer.points_balance:,}") + level)
         self.layers_line.show_customer(customer)
-        for widget in (self.stage_badge, self.delete_button, self.spent_label, self.follow_up_label, self.layers_line):
+        self.referral_line.show_customer(customer.id)
+        for widget in (self.stage_badge, self.delete_button, self.spent_label, self.follow_up_label, self.layers_line,
+                       self.script_button, self.referral_line, self.care_button, self.points_button,
+                       self.points_label):
             widget.show()
         self.window_button.setVisible(self._in_pane)
 
     def _show_tags(self) -> None:
         with self.ctx.session() as session:
             groups = tag_tree(session, with_counts=False)
-        self.tags_label.setText(tags_html(groups, self._tag_ids))
+        self._show_tag_chips(groups)
+
+    def _show_tag_chips(self, groups: list[GroupInfo]) -> None:
+        """The chips, automatic tags (自动标签 rules) marked as such and named in the tooltip."""
+        auto = {tag_id: rule for tag_id, rule in self._auto_tags.items() if tag_id in self._tag_ids}
+        self.tags_label.setText(tags_html(groups, self._tag_ids, auto))
+        names = {tag.id: tag.name for group in groups for tag in group.tags}
+        self.tags_label.setToolTip("\n".join(tr("{tag}：自动标签（规则“{rule}”），条件不再成立时会自动摘掉",
+                                                tag=names.get(tag_id, ""), rule=rule) for tag_id, rule in auto.items()))
 
     # ---- saving --------------------------------------------------------------------------------
 
@@ -429,6 +473,42 @@ class CustomerDetail(QWidget):
         self._reload_choices()
         if self._customer_id is not None and not dirty:
             self._refresh(keep_form=False)
+
+    def open_scripts(self) -> QWidget | None:
+        """话术…: the script picker for this customer (filled with TA's 称呼, 产品 …; copying counts a use)."""
+        from ui.library.common import open_dialog
+        from ui.library.picker import ScriptPickerDialog
+
+        if self._customer_id is None:
+            return None
+        dialog = ScriptPickerDialog(self.ctx, self._customer_id, parent=self)
+        return open_dialog(dialog)
+
+    def open_care(self) -> QWidget | None:
+        """关怀…: what the seller did for this customer this year (and other years), with 记一笔关怀."""
+        from ui.loyalty.care_dialogs import CareYearDialog
+
+        if self._customer_id is None:
+            return None
+        dialog = CareYearDialog(self.ctx, self._customer_id, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.saved.connect(self._care_saved)  # a bound method: a lambda here crashes PySide on delete
+        dialog.open()
+        return dialog
+
+    def _care_saved(self, _customer_id: int) -> None:
+        self.timeline.reload()
+
+    def open_points(self) -> QWidget | None:
+        """积分…: this customer's ledger, with 加积分 / 扣积分."""
+        from ui.loyalty.points_dialogs import open_ledger
+
+        if self._customer_id is None:
+            return None
+        dialog = open_ledger(self.ctx, self._customer_id, self)
+        dialog.changed.connect(lambda _cid: self._refresh(keep_form=True))
+        return dialog
 
     def _open_window(self) -> None:
         from ui.customers.window import CustomerWindow

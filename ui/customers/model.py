@@ -46,6 +46,8 @@ def base_columns() -> list[Column]:
         Column("source", tr("来源")),
         Column("rfm_segment", tr("RFM分群"), hidden=True),  # 分层, computed by services.layers
         Column("loyalty_type", tr("忠诚类型"), hidden=True),
+        Column("points_balance", tr("积分"), hidden=True),  # services.points
+        Column("member_level", tr("会员等级"), hidden=True),  # services.tiers (or typed, before tiers exist)
     ]
 
 
@@ -217,6 +219,10 @@ class CustomerTableModel(QAbstractTableModel):
             return row.source
         if key in ("rfm_segment", "loyalty_type"):
             return tr(getattr(row, key)) if getattr(row, key) else ""
+        if key == "points_balance":
+            return f"{row.points_balance:,}" if row.points_balance else ""
+        if key == "member_level":
+            return row.member_level
         if column.custom is not None:
             return display_value(column.custom, row.custom.get(column.custom.id, ""))
         return ""

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime
+from PySide6.QtCore import QDate, QDateTime, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDateTimeEdit,
     QDialog,
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 from models.timeline import NOTE_KINDS
 from services import timeline as tl
 from services.errors import UserError, ValidationError
+from services.products import product_names
 from ui.context import AppContext
 from ui.customers.profile_form import with_error
 from ui.errors import show_error
@@ -145,8 +147,20 @@ class PurchaseDialog(RecordDialog):
         self.customer_id, self.purchase_id = customer_id, purchase_id
         record = load_record(ctx, tl.get_purchase, purchase_id) if purchase_id else None
         self.purchased_on = date_edit(record.purchased_on if record else date.today(), latest=date.today())
-        self.product = QLineEdit()
-        self.product.setPlaceholderText(tr("如 玫瑰精华 30ml"))
+        # 商品: pick from the catalogue (completes as you type) or write anything (matched later).
+        self.product_combo = QComboBox()
+        self.product_combo.setObjectName("purchaseProduct")
+        self.product_combo.setEditable(True)
+        self.product_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        with ctx.session() as session:
+            self.product_combo.addItem("", None)
+            for pid, name in product_names(session):
+                self.product_combo.addItem(name, pid)
+        completer = self.product_combo.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.product = self.product_combo.lineEdit()
+        self.product.setPlaceholderText(tr("从商品目录选，或直接写，如 玫瑰精华 30ml"))
         self.quantity = QSpinBox()
         self.quantity.setRange(1, 99999)
         self.amount = QLineEdit()
@@ -156,12 +170,13 @@ class PurchaseDialog(RecordDialog):
         self.channel.addItems(["", *(tr(c) for c in PURCHASE_CHANNELS)])
         self.note = QLineEdit()
         self.add_row("purchased_on", tr("日期"), self.purchased_on)
-        self.add_row("product", tr("商品 *"), self.product)
+        self.add_row("product", tr("商品 *"), self.product_combo)
         self.add_row("quantity", tr("数量"), self.quantity)
         self.add_row("amount", tr("金额（元）"), self.amount)
         self.add_row("channel", tr("渠道"), self.channel)
         self.add_row("note", tr("备注"), self.note)
         if record is not None:
+            self.product_combo.setCurrentIndex(0)
             self.product.setText(record.product)
             self.quantity.setValue(record.quantity)
             self.amount.setText(f"{record.amount_cents / 100:.2f}".removesuffix(".00"))
@@ -170,9 +185,12 @@ class PurchaseDialog(RecordDialog):
         self.product.setFocus()
 
     def save(self, session: Session) -> None:
+        picked = self.product_combo.findText(self.product.text().strip(), Qt.MatchFlag.MatchExactly)
+        product_id = self.product_combo.itemData(picked) if picked > 0 else None  # else matched from the text
         tl.save_purchase(session, self.customer_id, self.purchased_on.date().toPython(),  # type: ignore[arg-type]
                                 self.product.text(), self.quantity.value(), self.amount.text(),
-                                self.channel.currentText(), self.note.text(), purchase_id=self.purchase_id)
+                                self.channel.currentText(), self.note.text(), purchase_id=self.purchase_id,
+                                product_id=product_id)
 
 
 def _quick_dates(target: QDateEdit) -> QWidget:

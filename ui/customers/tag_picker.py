@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -42,12 +43,16 @@ def color_dot(color: str, size: int = 12) -> QIcon:
     return QIcon(pixmap)
 
 
-def tags_html(groups: list[GroupInfo], chosen: list[int]) -> str:
-    """A customer's tags as coloured chips, each group's name in front of its chips."""
+def tags_html(groups: list[GroupInfo], chosen: list[int], auto: Mapping[int, str] | None = None) -> str:
+    """A customer's tags as coloured chips, each group's name in front of its chips; tags in `auto`
+    (given by an 自动标签 rule) carry a small "自动"."""
     wanted = set(chosen)
+    auto = auto or {}
+    mark = f'<sup style="color:#888;">{html.escape(tr("自动"))}</sup>'  # after the chip of an automatic tag
     parts = []
     for group in groups:
-        chips = " ".join(tag_chip_html(tag.name, tag.color) for tag in group.tags if tag.id in wanted)
+        chips = " ".join(tag_chip_html(tag.name, tag.color) + (mark if tag.id in auto else "")
+                         for tag in group.tags if tag.id in wanted)
         if chips:
             parts.append(f'<span style="color:#888;">{html.escape(group.name)}</span> {chips}')
     return ("&nbsp;&nbsp;&nbsp;".join(parts) if parts

@@ -49,6 +49,9 @@ KIND_COLORS = {"身份": "#3949ab", "购买": "#2e7d32", "咨询": "#ef6c00", "�
                "售后": "#c62828", "其他": "#757575"}
 PURCHASE_COLOR, FOLLOW_UP_COLOR, DONE_COLOR, OVERDUE_COLOR, PIN_COLOR = (
     "#2e7d32", "#6a1b9a", "#9e9e9e", "#d32f2f", "#f57c00")
+MOMENT_COLOR = "#7cb342"  # 朋友圈 (as on 今天)
+CARE_COLOR = "#d81b60"  # 关怀 (as on 今天)
+READ_ONLY = ("group", "moment", "care")  # edited on their own pages (社群, 朋友圈, 关怀… / 会员关怀)
 
 
 def badge(text: str, color: str) -> QLabel:
@@ -137,6 +140,10 @@ class TimelineCard(QFrame):
         if item.kind == "group":  # 社群: joined or left a group (read-only here)
             return "#0277bd", [(tr("社群"), "#0277bd"), (item.title, DONE_COLOR if item.done else "#0277bd")], \
                 item.when.strftime("%Y-%m-%d")
+        if item.kind == "moment":  # 朋友圈: liked, commented, asked or ordered from a post (read-only here)
+            return MOMENT_COLOR, [(tr("朋友圈"), MOMENT_COLOR)], item.when.strftime("%Y-%m-%d %H:%M")
+        if item.kind == "care":  # 关怀: a gift, visit, service or favour (edited through 关怀…)
+            return CARE_COLOR, [(tr("关怀"), CARE_COLOR), (item.title, CARE_COLOR)], item.when.strftime("%Y-%m-%d")
         due = item.when.date()
         if item.done:
             status, color = tr("已完成"), DONE_COLOR
@@ -150,8 +157,8 @@ class TimelineCard(QFrame):
 
     @staticmethod
     def _actions(item: TimelineItem) -> list[tuple[str, str]]:
-        if item.kind == "group":
-            return []  # memberships are edited on the 社群 page
+        if item.kind in READ_ONLY:
+            return []  # memberships are edited on the 社群 page, post interactions on the 朋友圈 page
         actions = []
         if item.kind == "note":
             actions.append(("pin", tr("取消置顶") if item.pinned else tr("置顶")))
@@ -328,7 +335,7 @@ class TimelineView(QWidget):
         dialog.open()
 
     def _act(self, item: TimelineItem, key: str) -> None:
-        if item.kind == "group":
+        if item.kind in READ_ONLY:
             return
         if key == "edit":
             dialogs = {"note": NoteDialog, "purchase": PurchaseDialog, "follow_up": FollowUpDialog}

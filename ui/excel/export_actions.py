@@ -157,7 +157,6 @@ def export_template(ctx: AppContext, parent: QWidget | None, kind: str, *, path:
 
 def customers_excel_button(ctx: AppContext, page: QWidget) -> QPushButton:
     """"Excel" with a menu: 导入客户…, 导入笔记 / 购买记录…, 导出当前列表…, 导入记录…, 下载模板."""
-    from services.excel.templates import TEMPLATE_KINDS
     from ui.excel.history import open_import_history
     from ui.excel.import_wizard import open_import_wizard
 

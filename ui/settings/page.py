@@ -1,4 +1,4 @@
-"""设置: a list of sections on the left — 我的微信号, 标签, 自定义字段, 分层, 外观 — the chosen one on the right."""
+"""设置: a list of sections on the left — 我的微信号, 标签, 自定义字段, 分层, 外观, 数据与备份 — the chosen one on the right."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ui.i18n import tr
 from ui.layers.settings_section import LayersSection
 from ui.settings.accounts import AccountsSection
 from ui.settings.appearance import AppearanceSection
+from ui.settings.backups import BackupsSection
 from ui.settings.custom_fields import FieldsSection
 from ui.settings.form import Section
 from ui.settings.journeys import JourneysSection
@@ -30,6 +31,7 @@ class SettingsPage(QWidget):
         self.tags = TagsSection(ctx)
         self.fields = FieldsSection(ctx)
         self.appearance = AppearanceSection(ctx)
+        self.backups = BackupsSection(ctx)
         self.sections: list[tuple[str, str, Section]] = [
             ("accounts", tr("我的微信号"), self.accounts),
             ("tags", tr("标签"), self.tags),
@@ -37,6 +39,7 @@ class SettingsPage(QWidget):
             ("layers", tr("分层"), LayersSection(ctx)),
             ("journeys", tr("客户SOP"), JourneysSection(ctx)),
             ("appearance", tr("外观"), self.appearance),
+            ("backups", tr("数据与备份"), self.backups),
         ]
         self.navigation = QListWidget()
         self.navigation.setObjectName("settingsNav")

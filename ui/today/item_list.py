@@ -29,7 +29,8 @@ SHOWN = 6  # per group at first: every group is in view; "显示全部" opens th
 OVERDUE = QColor("#d32f2f")
 MUTED = QColor("#888888")
 KIND_COLORS = {"follow_up": "#26a69a", "journey": "#5c6bc0", "birthday": "#ec407a", "repurchase": "#ef6c00",
-               "post": "#7cb342", "group_task": "#8d6e63"}
+               "tier_up": "#b8860b", "post": "#7cb342", "group_task": "#8d6e63",
+               "care": "#d81b60", "like": "#29b6f6"}
 ROLE = Qt.ItemDataRole.UserRole
 
 

@@ -198,7 +198,11 @@ class TodayPage(QWidget):
         self.snooze_menu = QMenu(self)
         self._fill_snooze_menu(self.snooze_menu)
         self.snooze_button.setMenu(self.snooze_menu)
-        for button in (self.open_button, self.copy_button, self.done_button, self.snooze_button):
+        self.publish_button = QPushButton(tr("发布助手…"))
+        self.publish_button.setToolTip(tr("复制文字、打开图片文件夹、看要选的微信标签，发好后标记已发布"))
+        self.publish_button.clicked.connect(lambda: self._with_current(self.open_publish_helper))
+        self.publish_button.hide()
+        for button in (self.open_button, self.copy_button, self.publish_button, self.done_button, self.snooze_button):
             row.addWidget(button)
         row.addStretch(1)
         return row
@@ -299,6 +303,7 @@ class TodayPage(QWidget):
         for button in (self.copy_button, self.done_button, self.snooze_button):
             button.setEnabled(item is not None)
         self.open_button.setEnabled(item is not None and item.customer_id is not None)
+        self.publish_button.setVisible(item is not None and item.kind == "post" and item.record_id is not None)
         self.copy_button.setEnabled(item is not None and (item.customer_id is not None or bool(item.text)))
         self.copy_button.setText(tr("复制话术") if item is None or item.customer_id is not None else tr("复制文字"))
 
@@ -312,6 +317,8 @@ class TodayPage(QWidget):
             menu.addAction(tr("复制话术"), lambda: self.copy_script(item))
         elif item.text:
             menu.addAction(tr("复制文字"), lambda: self.copy_script(item))
+        if item.kind == "post" and item.record_id is not None:
+            menu.addAction(tr("发布助手…"), lambda: self.open_publish_helper(item))
         menu.addAction(tr("完成…"), lambda: self.mark_done(item))
         self._fill_snooze_menu(menu.addMenu(tr("推迟")), item)
         menu.exec(self.tree.viewport().mapToGlobal(pos))
@@ -343,6 +350,21 @@ class TodayPage(QWidget):
         self.ctx.status_message.emit(tr("已复制话术“{title}”，去微信里粘贴发给 {name}", title=filled.title,
                                         name=item.customer_name or ""))
         return filled.text
+
+    def open_publish_helper(self, item: TodayItem) -> None:
+        """朋友圈: copy the text, open the images, see the tags to pick, then mark it 已发布."""
+        from ui.moments import common as moments_common
+        from ui.moments.publish import PublishHelperDialog
+
+        if item.record_id is None:
+            return
+        try:
+            dialog = PublishHelperDialog(self.ctx, item.record_id, self)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        if moments_common.run_dialog(dialog):
+            self._after_change(item, tr("已发布：{title}", title=item.title))
 
     def mark_done(self, item: TodayItem, dialog: DoneDialog | None = None) -> None:
         dialog = dialog or DoneDialog(item, self.day, self)

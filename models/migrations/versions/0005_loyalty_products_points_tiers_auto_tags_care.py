@@ -101,6 +101,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('point_entry', schema=None) as batch_op:
         batch_op.create_index('ix_point_entry_customer', ['customer_id', 'entry_on'], unique=False)
+        batch_op.create_index('ix_point_entry_purchase', ['purchase_id'], unique=False)
+        batch_op.create_index('ix_point_entry_referral', ['referral_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_point_entry_import_batch_id'), ['import_batch_id'], unique=False)
 
     # Plain ADD COLUMN on customer: a batch rebuild would drop the table's search triggers.
@@ -136,6 +138,8 @@ def downgrade() -> None:
 
     with op.batch_alter_table('point_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_point_entry_import_batch_id'))
+        batch_op.drop_index('ix_point_entry_referral')
+        batch_op.drop_index('ix_point_entry_purchase')
         batch_op.drop_index('ix_point_entry_customer')
 
     op.drop_table('point_entry')

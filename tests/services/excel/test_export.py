@@ -235,7 +235,7 @@ def test_records_export_with_their_customer(session: Session, shop: dict[str, in
 
     assert export_kind(session, "referrals", out) == 1  # 回收站里 → 李娜 is left out
     assert list(book(out)["转介绍"].iter_rows(min_row=2, values_only=True)) == [
-        ("王芳", "张丽", datetime(2023, 3, 2), "口碑", "50 元券", "已发放", None)]
+        ("王芳", "张丽", datetime(2023, 3, 2), "口碑", None, None, None, "50 元券", "已发放", None)]
 
 
 def test_export_by_tag(session: Session, shop: dict[str, int], tmp_path: Path) -> None:
@@ -253,9 +253,9 @@ def test_the_whole_store_in_one_workbook(session: Session, shop: dict[str, int],
     out = tmp_path / "全部.xlsx"
     counts = export_all(session, out)
     assert counts == {"customers": 4, "notes": 2, "purchases": 2, "follow-ups": 2, "referrals": 1, "tags": 5,
-                      "accounts": 1, "custom-fields": 4}
+                      "accounts": 1, "custom-fields": 4, "campaigns": 0}
     wb = book(out)
-    assert wb.sheetnames == ["客户", "笔记", "购买记录", "跟进", "转介绍", "标签", "我的微信号", "自定义字段"]
+    assert wb.sheetnames == ["客户", "笔记", "购买记录", "跟进", "转介绍", "标签", "我的微信号", "自定义字段", "裂变活动"]
     assert all(wb[name].max_row == n + 1 for name, n in zip(wb.sheetnames, counts.values(), strict=True))
     customers = rows_by_name(wb["客户"])
     assert headers(wb["客户"])[0] == "编号"

@@ -77,7 +77,7 @@ def test_the_customer_template_reads_like_a_real_customer(tmp_path: Path) -> Non
 
 
 def test_choice_columns_of_the_other_kinds_drop_down(tmp_path: Path) -> None:
-    expected = {"notes": {"类型", "置顶"}, "follow-ups": {"已完成"}, "referrals": {"方式", "奖励状态"},
+    expected = {"notes": {"类型", "置顶"}, "follow-ups": {"已完成"}, "referrals": {"方式", "奖励类型", "奖励状态"},
                 "purchases": set()}
     for kind, names in expected.items():
         out = tmp_path / f"{kind}.xlsx"
@@ -89,6 +89,6 @@ def test_choice_columns_of_the_other_kinds_drop_down(tmp_path: Path) -> None:
 
 
 def test_an_unknown_kind_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match="没有“posts”的模板"):
-        write_template("posts", tmp_path / "x.xlsx")
+    with pytest.raises(UserError, match="没有“invoices”的模板"):
+        write_template("invoices", tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()

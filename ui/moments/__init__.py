@@ -1,0 +1,1 @@
+"""朋友圈: the Moments planner page (calendar, list, editor, 发布助手, results, reports)."""
