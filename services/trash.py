@@ -63,8 +63,8 @@ def _library(name: str) -> Callable[..., Any]:
     return call
 
 
-def _referrals(name: str) -> Callable[..., Any]:
-    """services.referrals' or services.campaigns' function `module.name`, imported when first called."""
+def _lazy(name: str) -> Callable[..., Any]:
+    """The function `module.name` of a services module, imported when first called."""
     def call(*args: Any) -> Any:
         import importlib
 
@@ -79,18 +79,18 @@ PAGE_SOURCES: dict[str, TrashSource] = {
                           _library("purge_scripts")),
     "material": TrashSource("material", "素材", _library("trashed_material_entries"), _library("restore_materials"),
                             _library("purge_trashed_materials")),
-    "post": TrashSource("post", "朋友圈", _referrals("moments.trashed_post_entries"),
-                        _referrals("moments.restore_posts"), _referrals("moments.purge_trashed_posts")),
-    "referral": TrashSource("referral", "转介绍", _referrals("referrals.trashed_referral_entries"),
-                            _referrals("referrals.restore_referrals"), _referrals("referrals.purge_referrals")),
-    "campaign": TrashSource("campaign", "裂变活动", _referrals("campaigns.trashed_campaign_entries"),
-                            _referrals("campaigns.restore_campaigns"), _referrals("campaigns.purge_campaigns")),
-    "product": TrashSource("product", "商品", _referrals("products.trashed_product_entries"),
-                           _referrals("products.restore_products"), _referrals("products.purge_products")),
-    "point": TrashSource("point", "积分", _referrals("points.trashed_point_entries"),
-                         _referrals("points.restore_point_entries"), _referrals("points.purge_point_entries")),
-    "care": TrashSource("care", "关怀", _referrals("care.trashed_care_entries"), _referrals("care.restore_care"),
-                        _referrals("care.purge_care")),
+    "post": TrashSource("post", "朋友圈", _lazy("moments.trashed_post_entries"),
+                        _lazy("moments.restore_posts"), _lazy("moments.purge_trashed_posts")),
+    "referral": TrashSource("referral", "转介绍", _lazy("referrals.trashed_referral_entries"),
+                            _lazy("referrals.restore_referrals"), _lazy("referrals.purge_referrals")),
+    "campaign": TrashSource("campaign", "裂变活动", _lazy("campaigns.trashed_campaign_entries"),
+                            _lazy("campaigns.restore_campaigns"), _lazy("campaigns.purge_campaigns")),
+    "product": TrashSource("product", "商品", _lazy("products.trashed_product_entries"),
+                           _lazy("products.restore_products"), _lazy("products.purge_products")),
+    "point": TrashSource("point", "积分", _lazy("points.trashed_point_entries"),
+                         _lazy("points.restore_point_entries"), _lazy("points.purge_point_entries")),
+    "care": TrashSource("care", "关怀", _lazy("care.trashed_care_entries"), _lazy("care.restore_care"),
+                        _lazy("care.purge_care")),
 }
 
 
