@@ -211,6 +211,22 @@ def test_notifier_remembers_what_it_has_seen(qtbot, today_page):
         notifier.take(first)
 
 
+def test_a_post_is_announced_again_when_its_hour_comes(qtbot, today_page):
+    from services.today import TodayItem
+
+    notifier = today_page.notifier
+    later = TodayItem("post", "post:7", "周三会员日预告", date.today(), record_id=7, text="今晚8点会员日")
+    notifier.take([later])  # seen in the morning, planned for 20:00
+    with qtbot.assertNotEmitted(notifier.announced):
+        notifier.take([later])
+    due = TodayItem("post", "post:7", "周三会员日预告", date.today(), record_id=7, overdue=True)
+    with qtbot.waitSignal(notifier.announced) as said:
+        notifier.take([due])
+    assert said.args == ["周三会员日预告"]
+    with qtbot.assertNotEmitted(notifier.announced):
+        notifier.take([due])
+
+
 def test_group_task_copies_its_text_and_is_ticked_done(qtbot, ctx, today_page):
     from datetime import datetime
 

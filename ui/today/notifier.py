@@ -31,6 +31,13 @@ def due_message(items: list[TodayItem]) -> str:
     return text
 
 
+TIMED_KINDS = ("post", "group_task")  # items due at a time of day, not just on a day
+
+
+def _notice_key(item: TodayItem) -> str:
+    return f"{item.key}:due" if item.kind in TIMED_KINDS and item.overdue else item.key
+
+
 class DueNotifier(QObject):
     """Checks for newly due items and shows them in the tray.
 
@@ -84,9 +91,10 @@ class DueNotifier(QObject):
         self.checking = False
 
     def take(self, items: list[TodayItem]) -> None:
-        """Remember these items; announce those not seen at the last check."""
-        keys = {i.key for i in items}
-        new = [] if self.seen is None else [i for i in items if i.key not in self.seen]
+        """Remember these items; announce those not seen at the last check. A post or a group task
+        has its hour: it is announced again when that hour comes (it turns overdue)."""
+        keys = {_notice_key(i) for i in items}
+        new = [] if self.seen is None else [i for i in items if _notice_key(i) not in self.seen]
         self.seen = keys if self.seen is None else self.seen | keys
         if not new:
             return
