@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from services import cli_backup, cli_excel, cli_reports, cli_today
+from services import cli_backup, cli_reports, cli_today
 from services.customer_query import CustomerFilter, find
 from services.errors import UserError
 from services.i18n import t
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace, data_dir: DataDir) -> int:
             return cli_backup.cmd_backup(store, args)
         with store.db.session() as session:
             handler = COMMANDS[args.command]
-            return handler(session, args)
+            return int(handler(session, args))
     except DatabaseError as exc:  # damage found only now, deep in the file; a full disk
         if store.database_file is not None and is_damage(exc.orig):
             raise damaged_store_error(store.database_file, str(exc.orig)) from exc
@@ -97,6 +97,16 @@ def cmd_demo(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"find": cmd_find, "today": cli_today.cmd_today, "demo": cmd_demo, "import": cli_excel.cmd_import, "export": cli_excel.cmd_export,
-            "undo-import": cli_excel.cmd_undo_import, "imports": cli_excel.cmd_imports,
+def _excel(name: str) -> Any:
+    """A command of services.cli_excel, imported when run: the Excel engine and every page's kinds
+    take a while to load, and `today` or `find` need none of it."""
+    def command(session: Session, args: argparse.Namespace) -> int:
+        from services import cli_excel
+
+        return int(getattr(cli_excel, name)(session, args))
+    return command
+
+
+COMMANDS = {"find": cmd_find, "today": cli_today.cmd_today, "demo": cmd_demo, "import": _excel("cmd_import"),
+            "export": _excel("cmd_export"), "undo-import": _excel("cmd_undo_import"), "imports": _excel("cmd_imports"),
             "report": cli_reports.cmd_report}

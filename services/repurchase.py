@@ -224,39 +224,42 @@ def product_due(session: Session, due_from: date, due_to: date, customer_ids: li
         if product_ids is None or pid in product_ids}
     if not cycles:
         return []
-    latest: dict[tuple[int, int], tuple[date, str]] = {}  # (product, customer) → latest (date, text) in range
+    # The latest purchase of each (product, customer) bought since `lo`: due when it falls in the
+    # range, which also means nothing of that product was bought after it. One grouped query per
+    # cycle length; the purchases' own words are read for the due ones only.
+    latest: dict[tuple[int, int], date] = {}
     for days in sorted({d for _n, d in cycles.values()}):
         pids = [pid for pid, (_n, d) in cycles.items() if d == days]
         lo, hi = due_from - timedelta(days=days), due_to - timedelta(days=days)
-        statement = select(Purchase.product_id, Purchase.customer_id, Purchase.purchased_on, Purchase.product).where(
-            Purchase.deleted_at.is_(None), Purchase.product_id.in_(pids), Purchase.purchased_on.between(lo, hi))
+        last = func.max(Purchase.purchased_on)
+        statement = (select(Purchase.product_id, Purchase.customer_id, last)
+                     .where(Purchase.deleted_at.is_(None), Purchase.product_id.in_(pids), Purchase.purchased_on >= lo)
+                     .group_by(Purchase.product_id, Purchase.customer_id).having(last <= hi))
         for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
             part = statement if chunk is None else statement.where(Purchase.customer_id.in_(chunk))
-            for pid, cid, bought, text in session.connection().execute(part):
-                pid = int(pid or 0)
-                known = latest.get((pid, cid))
-                if known is None or bought > known[0]:
-                    latest[(pid, cid)] = (bought, text)
+            for pid, cid, bought in session.connection().execute(part):
+                latest[(int(pid or 0), cid)] = bought
     if not latest:
         return []
     customers: dict[int, str] = {}
-    later: dict[tuple[int, int], date] = {}
+    words: dict[tuple[int, int], str] = {}
     for chunk in chunks(sorted({cid for _pid, cid in latest})):
         customers.update((cid, name) for cid, name in session.connection().execute(
             select(Customer.id, Customer.remark_name).where(Customer.id.in_(chunk), live_unindexed())))
-        since = min(bought for (_p, cid), (bought, _t) in latest.items() if cid in chunk)
-        for pid, cid, bought in session.connection().execute(
-                select(Purchase.product_id, Purchase.customer_id, func.max(Purchase.purchased_on))
+        since = min(bought for (_p, cid), bought in latest.items() if cid in chunk)
+        for pid, cid, bought, text in session.connection().execute(
+                select(Purchase.product_id, Purchase.customer_id, Purchase.purchased_on, Purchase.product)
                 .where(Purchase.customer_id.in_(chunk), Purchase.product_id.in_(list(cycles)),
-                       Purchase.deleted_at.is_(None), Purchase.purchased_on > since)
-                .group_by(Purchase.product_id, Purchase.customer_id)):
-            later[(int(pid or 0), cid)] = bought
+                       Purchase.deleted_at.is_(None), Purchase.purchased_on >= since)):
+            if latest.get((int(pid or 0), cid)) == bought:
+                words[(int(pid or 0), cid)] = text
     found = []
-    for (pid, cid), (bought, text) in latest.items():
-        if cid not in customers or later.get((pid, cid), date.min) > bought:
+    for (pid, cid), bought in latest.items():
+        if cid not in customers:
             continue
         name, days = cycles[pid]
-        found.append(RepurchaseDue(-pid, name, cid, customers[cid], text, bought, bought + timedelta(days=days), days))
+        found.append(RepurchaseDue(-pid, name, cid, customers[cid], words.get((pid, cid), name), bought,
+                                   bought + timedelta(days=days), days))
     return found
 
 
