@@ -24,8 +24,9 @@ from models import ImportBatch, SavedMapping
 from services.backup import backup_before_import
 from services.errors import UserError
 from services.excel.columns import KINDS, header_index, normalize_header
-from services.excel.kinds import KIND_CLASSES, Customers, Kind, Pending, Problems, Values
+from services.excel.kinds import KIND_CLASSES, Customers, Kind
 from services.excel.resolve import ImportContext
+from services.excel.writing import Pending, Problems, Values
 from services.i18n import t
 
 POLICIES = ("update", "skip", "add")

@@ -25,9 +25,12 @@ from models import CareEntry, Customer
 from services.care import KIND_LABELS, kind_of_label
 from services.excel import values as v
 from services.excel.columns import CUSTOMER_REF, Column
-from services.excel.kinds import Kind, Pending, Problems, Values, _customer_of, _update_record
+from services.excel.kinds import Kind, _customer_of
 from services.excel.resolve import ImportContext
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, write_sheets
+from services.excel.writing import Pending, Problems, Values
+from services.excel.writing import parse_cell as _parse
+from services.excel.writing import update_record as _update_record
 from services.i18n import t
 
 KIND_CHOICES = tuple(KIND_LABELS.values())
@@ -97,15 +100,6 @@ class Care(Kind):
             self.update(ctx, pending, found, values)
 
 
-def _parse(raw: dict[str, Any], problems: Problems, key: str, parser: Any) -> Any:
-    value = raw.get(key)
-    if v.is_blank(value):
-        return None
-    try:
-        return parser(value)
-    except ValueError as exc:
-        problems[key] = str(exc)
-        return None
 
 
 CARE_KIND_CLASSES: dict[str, type[Kind]] = {"care": Care}

@@ -17,7 +17,7 @@ day) is one record. Updating a record only overwrites the cells that are filled 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,9 +29,13 @@ from models import ChatGroup, Customer, GroupDailyStat, GroupMember, WechatAccou
 from models.groups import GROUP_KINDS
 from services.excel import values as v
 from services.excel.columns import CUSTOMER_REF, Column
-from services.excel.kinds import Kind, Pending, Problems, Values, snapshot
+from services.excel.kinds import Kind
 from services.excel.resolve import ImportContext
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, write_sheets
+from services.excel.writing import Pending, Problems, Values
+from services.excel.writing import cell as _cell
+from services.excel.writing import parse_cell as _parse
+from services.excel.writing import update_record as _update
 from services.groups import ROLE_LABELS, STATUS_LABELS, role_of_label
 from services.i18n import t
 
@@ -112,20 +116,8 @@ _COUNTS = ("joined", "left", "exposures", "messages", "active_speakers", "buyers
 _REPLY_SPLIT = re.compile(r"[：:]|→|->")
 
 
-def _cell(raw: dict[str, Any], key: str) -> Any:
-    value = raw.get(key)
-    return None if v.is_blank(value) else value
 
 
-def _parse(raw: dict[str, Any], problems: Problems, key: str, parser: Callable[[Any], Any]) -> Any:
-    value = _cell(raw, key)
-    if value is None:
-        return None
-    try:
-        return parser(value)
-    except ValueError as exc:
-        problems[key] = str(exc)
-        return None
 
 
 def parse_status(value: object) -> str:
@@ -202,17 +194,6 @@ def _customer(ctx: ImportContext, raw: dict[str, Any], problems: Problems) -> in
     return None
 
 
-def _update(ctx: ImportContext, pending: Pending, model: Any, record_id: int, changes: Values) -> None:
-    pending.flush()
-    record = ctx.session.get(model, record_id)
-    if record is None:
-        return
-    changed = {k: val for k, val in changes.items() if getattr(record, k) != val}
-    if changed:
-        snapshot(ctx.session, pending.batch_id, model, record, list(changed))
-        for key, value in changed.items():
-            setattr(record, key, value)
-        ctx.session.flush()
 
 
 class Groups(Kind):

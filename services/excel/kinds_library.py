@@ -18,7 +18,6 @@ image files themselves are not inside the workbook.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +29,12 @@ from models.library import MATERIAL_KINDS
 from services.errors import UserError, ValidationError
 from services.excel import values as v
 from services.excel.columns import Column
-from services.excel.kinds import Kind, Pending, Problems, Values, snapshot
+from services.excel.kinds import Kind
 from services.excel.resolve import ImportContext
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, write_sheets
+from services.excel.writing import Pending, Problems, Values
+from services.excel.writing import parse_cell as _parse
+from services.excel.writing import update_record as _update
 from services.i18n import t
 from services.library import ScriptInput, validate_script
 from services.library_materials import KIND_LABELS, MaterialInput, copy_image, data_root_of, validate_material
@@ -79,33 +81,10 @@ LIBRARY_EXAMPLES: dict[str, dict[str, object]] = {
 }
 
 
-def _cell(raw: dict[str, Any], key: str) -> Any:
-    value = raw.get(key)
-    return None if v.is_blank(value) else value
 
 
-def _parse(raw: dict[str, Any], problems: Problems, key: str, parser: Callable[[Any], Any]) -> Any:
-    value = _cell(raw, key)
-    if value is None:
-        return None
-    try:
-        return parser(value)
-    except ValueError as exc:
-        problems[key] = str(exc)
-        return None
 
 
-def _update(ctx: ImportContext, pending: Pending, model: Any, record_id: int, changes: Values) -> None:
-    pending.flush()
-    record = ctx.session.get(model, record_id)
-    if record is None:
-        return
-    changed = {k: val for k, val in changes.items() if getattr(record, k) != val}
-    if changed:
-        snapshot(ctx.session, pending.batch_id, model, record, list(changed))
-        for key, value in changed.items():
-            setattr(record, key, value)
-        ctx.session.flush()
 
 
 class Scripts(Kind):

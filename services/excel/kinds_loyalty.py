@@ -16,7 +16,6 @@ reason is the same entry. Imported entries change the balances and tiers in one 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,9 +28,12 @@ from models.loyalty import PointEntry, Product
 from services.errors import ValidationError
 from services.excel import values as v
 from services.excel.columns import CUSTOMER_REF, Column
-from services.excel.kinds import Kind, Pending, Problems, Values, _customer_of, _update_record
+from services.excel.kinds import Kind, _customer_of
 from services.excel.resolve import ImportContext
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, write_sheets
+from services.excel.writing import Pending, Problems, Values
+from services.excel.writing import parse_cell as _parse
+from services.excel.writing import update_record as _update_record
 from services.i18n import t
 from services.points import REASON_LABELS, expiry_of, reason_of_label
 from services.products import ProductInput, validate_product
@@ -76,20 +78,8 @@ LOYALTY_EXAMPLES: dict[str, dict[str, object]] = {
 }
 
 
-def _cell(raw: dict[str, Any], key: str) -> Any:
-    value = raw.get(key)
-    return None if v.is_blank(value) else value
 
 
-def _parse(raw: dict[str, Any], problems: Problems, key: str, parser: Callable[[Any], Any]) -> Any:
-    value = _cell(raw, key)
-    if value is None:
-        return None
-    try:
-        return parser(value)
-    except ValueError as exc:
-        problems[key] = str(exc)
-        return None
 
 
 def _signed_int(value: object) -> int:

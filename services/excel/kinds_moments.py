@@ -21,7 +21,6 @@ up). A 内容支柱 that does not exist yet is added, like an unknown 账号. �
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,9 +33,11 @@ from models.moments import MAX_IMAGES
 from services.errors import UserError
 from services.excel import values as v
 from services.excel.columns import Column
-from services.excel.kinds import Kind, Pending, Problems, Values, note_change, snapshot
+from services.excel.kinds import Kind
 from services.excel.resolve import ImportContext
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, write_sheets
+from services.excel.writing import Pending, Problems, Values, note_change, snapshot
+from services.excel.writing import parse_cell as _parse
 from services.i18n import t
 from services.library_materials import check_image, data_root_of
 from services.moments import (
@@ -102,20 +103,8 @@ MOMENT_EXAMPLES: dict[str, dict[str, object]] = {
 }
 
 
-def _cell(raw: dict[str, Any], key: str) -> Any:
-    value = raw.get(key)
-    return None if v.is_blank(value) else value
 
 
-def _parse(raw: dict[str, Any], problems: Problems, key: str, parser: Callable[[Any], Any]) -> Any:
-    value = _cell(raw, key)
-    if value is None:
-        return None
-    try:
-        return parser(value)
-    except ValueError as exc:
-        problems[key] = str(exc)
-        return None
 
 
 def _choice(raw: dict[str, Any], problems: Problems, key: str, table: dict[str, str], message: str) -> str | None:

@@ -73,19 +73,10 @@ from services.excel.export import (
     REFERRER_ID_HEADER,
     TAG_HEADERS,
 )
-from services.excel.kinds import (
-    Customers,
-    FollowUps,
-    Kind,
-    Notes,
-    Pending,
-    Problems,
-    Purchases,
-    Referrals,
-    Values,
-)
+from services.excel.kinds import Customers, FollowUps, Kind, Notes, Purchases, Referrals
 from services.excel.reader import Spreadsheet, open_spreadsheet
 from services.excel.resolve import ImportContext, describe_customer
+from services.excel.writing import Pending, Problems, Values
 from services.i18n import t
 from services.sqlutil import chunks
 from services.tags import save_group, save_tag

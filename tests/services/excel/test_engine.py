@@ -198,7 +198,7 @@ def test_tags_respect_single_choice_groups(session: Session) -> None:
 def test_a_big_import_is_searchable_and_leaves_search_working(session: Session) -> None:
     """Past BULK_FTS_ROWS new customers the search index is filled in one statement: every imported
     name is found by a 3-character search, and customers added afterwards are found too."""
-    from services.excel.kinds import BULK_FTS_ROWS
+    from services.excel.writing import BULK_FTS_ROWS
 
     many = [(i + 2, [f"客户{i:05d}号", f"wx_bulk_{i}", "", "", "", "", "", "", ""]) for i in range(BULK_FTS_ROWS + 500)]
     assert do_import(session, many).created == len(many)
@@ -209,7 +209,7 @@ def test_a_big_import_is_searchable_and_leaves_search_working(session: Session) 
 
 
 def test_cancelling_a_big_import_keeps_search_working(session: Session) -> None:
-    from services.excel.kinds import BULK_FTS_ROWS
+    from services.excel.writing import BULK_FTS_ROWS
 
     many = [(i + 2, [f"取消{i:05d}", "", "", "", "", "", "", "", ""]) for i in range(6 * BULK_FTS_ROWS)]
     calls: list[int] = []

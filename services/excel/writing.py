@@ -1,0 +1,162 @@
+"""Writing an import's rows: the Pending buffer (Core executemany in chunks, search index filled in
+one statement for large batches), undo snapshots, and the cell helpers every kind uses."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from models import Customer, CustomerTag, CustomFieldValue, ImportChange
+from services.excel import values as v
+
+if TYPE_CHECKING:
+    from services.excel.resolve import ImportContext
+
+Values = dict[str, Any]
+Problems = dict[str, str]
+INSERT_CHUNK = 5000
+
+
+@dataclass
+class Pending:
+    """Rows to insert, flushed in chunks (executemany), for the speed a 100,000-row file needs."""
+
+    session: Session
+    batch_id: int | None
+    rows: dict[Any, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def add(self, model: Any, row: dict[str, Any]) -> None:
+        if self.batch_id is not None and model is not CustomerTag and model is not CustomFieldValue:
+            row["import_batch_id"] = self.batch_id
+        bucket = self.rows.setdefault(model, [])
+        bucket.append(row)
+        if model is Customer and len(bucket) >= INSERT_CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        # Customers first: the other rows point at them.
+        for model in sorted(self.rows, key=lambda m: m is not Customer):
+            bucket = self.rows[model]
+            if not bucket:
+                continue
+            rows = _uniform(model.__table__, bucket)
+            if model is Customer and len(rows) >= BULK_FTS_ROWS and _is_sqlite(self.session):
+                _insert_customers_then_index(self.session, rows)
+            else:
+                _insert_many(self.session, model.__table__, rows)
+            bucket.clear()
+
+
+BULK_FTS_ROWS = 1000  # from this many new customers at once, index them for search in one statement
+
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _insert_customers_then_index(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert many customers with the search index's insert trigger set aside, then index them all in
+    one INSERT … SELECT (about twice as fast as row by row). The trigger's own SQL is put back in the
+    same transaction, so a failure or Cancel rolls back to exactly what was there."""
+    connection = session.connection()
+    trigger_sql = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'customer_fts_ai'").scalar()
+    if trigger_sql:
+        connection.exec_driver_sql("DROP TRIGGER customer_fts_ai")
+    try:
+        _insert_many(session, Customer.__table__, rows)
+    except BaseException:
+        # SQLite may have rolled the transaction back by itself (disk full, I/O error), trigger and
+        # all: put it back only if it is missing, and never hide the error that got us here.
+        if trigger_sql:
+            with contextlib.suppress(Exception):
+                connection.exec_driver_sql(trigger_sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
+        raise
+    if trigger_sql:
+        connection.exec_driver_sql(trigger_sql)
+        for start in range(0, len(rows), INSERT_CHUNK):
+            ids = json.dumps([row["id"] for row in rows[start:start + INSERT_CHUNK]])
+            connection.exec_driver_sql(
+                "INSERT INTO customer_fts(rowid, search_text) SELECT id, search_text FROM customer "
+                "WHERE id IN (SELECT value FROM json_each(?))", (ids,))
+
+
+def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    connection = session.connection()
+    for start in range(0, len(rows), INSERT_CHUNK):
+        connection.execute(table.insert(), rows[start:start + INSERT_CHUNK])
+
+
+def _uniform(table: Any, bucket: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every row with the same keys and the column defaults filled in, so that one executemany
+    (Core, not the ORM's per-key-set batches) writes the whole chunk."""
+    keys: set[str] = set()
+    for row in bucket:
+        keys.update(row)
+    now = datetime.now()
+    defaults: dict[str, Any] = {}
+    for column in table.columns:
+        default = column.default
+        if default is None or not (default.is_scalar or default.is_callable):
+            if column.name in keys:
+                defaults[column.name] = None
+            continue
+        defaults[column.name] = now if default.is_callable else default.arg
+    template = {**defaults, **dict.fromkeys(keys - defaults.keys())}
+    return [{**template, **row} for row in bucket]
+
+
+def snapshot(session: Session, batch_id: int | None, model: Any, record: Any, names: list[str]) -> None:
+    """Keep a record's values before an import changes them."""
+    if batch_id is None:
+        return
+    before = {name: _jsonable(getattr(record, name)) for name in names}
+    session.add(ImportChange(batch_id=batch_id, table_name=model.__tablename__, record_id=record.id, before=before))
+
+
+def note_change(session: Session, batch_id: int | None, table: str, record_id: int, before: dict[str, Any]) -> None:
+    """A change that is not a whole record's columns: a tag or custom value added to a customer."""
+    if batch_id is not None:
+        session.add(ImportChange(batch_id=batch_id, table_name=table, record_id=record_id, before=before))
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def cell(raw: dict[str, Any], key: str) -> Any:
+    """The cell of field `key`, None when missing or blank."""
+    value = raw.get(key)
+    return None if v.is_blank(value) else value
+
+
+def parse_cell(raw: dict[str, Any], problems: Problems, key: str, parser: Callable[[Any], Any]) -> Any:
+    """parser(cell) or None; a ValueError becomes the problem of `key`."""
+    value = cell(raw, key)
+    if value is None:
+        return None
+    try:
+        return parser(value)
+    except ValueError as exc:
+        problems[key] = str(exc)
+        return None
+
+
+def update_record(ctx: ImportContext, pending: Pending, model: Any, record_id: int, changes: Values) -> None:
+    """Write the changed fields of an existing record, keeping their old values for undo."""
+    pending.flush()
+    record = ctx.session.get(model, record_id)
+    if record is None:
+        return
+    changed = {k: val for k, val in changes.items() if getattr(record, k) != val}
+    if changed:
+        snapshot(ctx.session, pending.batch_id, model, record, list(changed))
+        for key, value in changed.items():
+            setattr(record, key, value)
+        ctx.session.flush()
