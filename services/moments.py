@@ -14,15 +14,8 @@ Images
 Visibility
     WeChat's four rules: public, only_tags (部分可见), except_tags (不给谁看), private. `reach` counts
     the live customers who see a post according to KeBen's tags, in one SQL count.
-Interactions
-    `add_interactions` links customers who liked, commented, asked or ordered; they show on the
-    customer's timeline (`timeline_items`, used by services.timeline).
-Pillars, trash: see their sections below.
-
-Beyond the contract the UI was built against (nothing in it changed): `publish_post(…, note="")`
-adds a note (Today's result), `PostRow.deleted_at` (for the trash list), `validate_post`,
-`copy_post_image`, `timeline_items`, and the label tables VISIBILITY_LABELS / STATUS_LABELS /
-KIND_LABELS.
+Interactions and pillars live in services.moment_interactions and services.moment_pillars and are
+importable from here too.
 """
 
 from __future__ import annotations
@@ -53,18 +46,28 @@ from models import (
     Tag,
     WechatAccount,
 )
-from models.moments import INTERACTION_KINDS, MAX_IMAGES, POST_STATUSES, VISIBILITIES
+from models.moments import MAX_IMAGES, POST_STATUSES, VISIBILITIES
 from services.errors import NotFoundError, UserError, ValidationError
 from services.i18n import t
 from services.library_materials import check_image
+from services.moment_interactions import KIND_LABELS as KIND_LABELS
+from services.moment_interactions import InteractionRow as InteractionRow
+from services.moment_interactions import add_interactions as add_interactions
+from services.moment_interactions import list_interactions as list_interactions
+from services.moment_interactions import remove_interaction as remove_interaction
+from services.moment_interactions import timeline_items as timeline_items
+from services.moment_pillars import PILLAR_COLORS as PILLAR_COLORS
+from services.moment_pillars import PillarRow as PillarRow
+from services.moment_pillars import create_pillar as create_pillar
+from services.moment_pillars import delete_pillar as delete_pillar
+from services.moment_pillars import list_pillars as list_pillars
+from services.moment_pillars import update_pillar as update_pillar
 
 VISIBILITY_LABELS = {"public": "公开", "only_tags": "部分可见", "except_tags": "不给谁看", "private": "私密"}
 STATUS_LABELS = {"draft": "草稿", "scheduled": "已排期", "published": "已发布", "skipped": "已跳过"}
-KIND_LABELS = {"like": "点赞", "comment": "评论", "inquiry": "私聊咨询", "order": "下单"}
-PILLAR_COLORS = ("#e91e63", "#4caf50", "#3f51b5", "#ff9800", "#f44336", "#795548", "#009688", "#9c27b0")
 MEDIA_FOLDER = "media/moments"
 PUBLISH_FOLDER = "media/publish"  # per-post folders of numbered copies, opened by 发布助手
-MAX_TEXT, MAX_NOTE, MAX_PILLAR = 2000, 2000, 30
+MAX_TEXT, MAX_NOTE = 2000, 2000
 MAX_REPEAT_WEEKS = 104
 DUE_DAYS = 7  # posts_due: overdue posts older than this are left out
 
@@ -121,26 +124,6 @@ class PostRow:
         if not line:
             return t("（无文字）")
         return line if len(line) <= 30 else line[:30] + "…"
-
-
-@dataclass(frozen=True)
-class InteractionRow:
-    id: int
-    customer_id: int
-    customer_name: str
-    kind: str
-    kind_label: str
-    note: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class PillarRow:
-    id: int
-    name: str
-    hard_sell: bool
-    color: str
-    post_count: int
 
 
 @dataclass(frozen=True)
@@ -552,132 +535,6 @@ def publish_checklist(session: Session, data_root: Path, post_id: int) -> Publis
                             reach(session, post.visibility, post.tag_ids))
 
 
-# ---- interactions ------------------------------------------------------------------------------------
-
-def add_interactions(session: Session, post_id: int, customer_ids: Sequence[int], kind: str = "like",
-                     note: str = "") -> int:
-    """Link customers who liked / commented / asked / ordered; each (customer, kind) once per post.
-    Returns how many were added (missing or trashed customers are left out)."""
-    if kind not in INTERACTION_KINDS:
-        raise ValidationError({"kind": t("互动类型只能是：点赞、评论、私聊咨询、下单")})
-    post = _post(session, post_id)
-    wanted = list(dict.fromkeys(customer_ids))
-    if not wanted:
-        return 0
-    live: set[int] = set()
-    for start in range(0, len(wanted), 900):
-        live.update(session.scalars(select(Customer.id).where(Customer.id.in_(wanted[start:start + 900]),
-                                                              Customer.deleted_at.is_(None))))
-    already = set(session.scalars(select(MomentInteraction.customer_id).where(
-        MomentInteraction.post_id == post.id, MomentInteraction.kind == kind)))
-    new = [c for c in wanted if c in live and c not in already]
-    session.add_all(MomentInteraction(post_id=post.id, customer_id=c, kind=kind, note=note.strip()) for c in new)
-    session.commit()
-    return len(new)
-
-
-def list_interactions(session: Session, post_id: int) -> list[InteractionRow]:
-    """The post's linked customers (not the trashed ones), oldest first."""
-    return [InteractionRow(i.id, i.customer_id, name, i.kind, t(KIND_LABELS.get(i.kind, i.kind)), i.note or "",
-                           i.created_at)
-            for i, name in session.execute(
-                select(MomentInteraction, Customer.remark_name)
-                .join(Customer, Customer.id == MomentInteraction.customer_id)
-                .where(MomentInteraction.post_id == post_id, Customer.deleted_at.is_(None))
-                .order_by(MomentInteraction.created_at, MomentInteraction.id))]
-
-
-def remove_interaction(session: Session, interaction_id: int) -> None:
-    found = session.get(MomentInteraction, interaction_id)
-    if found is None:
-        raise NotFoundError(t("这条互动记录已被删除"))
-    session.delete(found)
-    session.commit()
-
-
-def timeline_items(session: Session, customer_id: int) -> list[Any]:
-    """The customer's timeline entries: "朋友圈互动" — 点赞「title」. TimelineItem kind "moment",
-    `id` the post's (for opening it); posts in the trash are left out."""
-    from services.timeline import TimelineItem
-
-    items: list[Any] = []
-    for interaction, post in session.execute(
-        select(MomentInteraction, MomentPost).join(MomentPost, MomentPost.id == MomentInteraction.post_id)
-        .where(MomentInteraction.customer_id == customer_id, MomentPost.deleted_at.is_(None))
-    ):
-        line = next((part.strip() for part in (post.text or "").splitlines() if part.strip()), "")
-        title = line if len(line) <= 30 else line[:30] + "…"
-        body = f"{t(KIND_LABELS.get(interaction.kind, interaction.kind))}「{title or t('（无文字）')}」"
-        if interaction.note:
-            body += f"\n{interaction.note}"
-        when = post.published_at or post.planned_at
-        items.append(TimelineItem("moment", post.id, max(when, interaction.created_at) if interaction.kind in (
-            "inquiry", "order") else when, t("朋友圈互动"), body))
-    return items
-
-
-# ---- pillars -----------------------------------------------------------------------------------------
-
-def list_pillars(session: Session) -> list[PillarRow]:
-    counts = dict(session.execute(select(MomentPost.pillar_id, func.count()).where(
-        MomentPost.deleted_at.is_(None), MomentPost.pillar_id.is_not(None)).group_by(MomentPost.pillar_id)).all())
-    return [PillarRow(p.id, p.name, bool(p.hard_sell), p.color, int(counts.get(p.id, 0)))
-            for p in session.scalars(select(Pillar).order_by(Pillar.sort, Pillar.id))]
-
-
-def _pillar_name(session: Session, name: str, pillar_id: int | None = None) -> str:
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": t("请填写内容支柱的名称，如“产品种草”")})
-    if len(name) > MAX_PILLAR:
-        raise ValidationError({"name": t("名称太长了（最多{n}个字）", n=MAX_PILLAR)})
-    clash = session.scalar(select(Pillar.id).where(Pillar.name == name))
-    if clash is not None and clash != pillar_id:
-        raise ValidationError({"name": t("已经有叫“{name}”的内容支柱了", name=name)})
-    return name
-
-
-def _color(color: str | None, fallback: str) -> str:
-    color = (color or "").strip()
-    if not color:
-        return fallback
-    if not re.fullmatch(r"#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?", color):
-        raise ValidationError({"color": t("颜色要写成 #RRGGBB 的形式，如 #e91e63")})
-    return color
-
-
-def create_pillar(session: Session, name: str, hard_sell: bool = False, color: str | None = None) -> int:
-    clean = _pillar_name(session, name)
-    count = int(session.scalar(select(func.count()).select_from(Pillar)) or 0)
-    sort = int(session.scalar(select(func.max(Pillar.sort))) or 0) + 1
-    pillar = Pillar(name=clean, hard_sell=hard_sell, color=_color(color, PILLAR_COLORS[count % len(PILLAR_COLORS)]),
-                    sort=sort)
-    session.add(pillar)
-    session.commit()
-    return pillar.id
-
-
-def update_pillar(session: Session, pillar_id: int, name: str, hard_sell: bool, color: str | None) -> None:
-    pillar = session.get(Pillar, pillar_id)
-    if pillar is None:
-        raise NotFoundError(t("这个内容支柱已被删除"))
-    pillar.name = _pillar_name(session, name, pillar_id)
-    pillar.hard_sell, pillar.color = hard_sell, _color(color, pillar.color)
-    session.commit()
-
-
-def delete_pillar(session: Session, pillar_id: int) -> None:
-    """Posts of the pillar stay, without a pillar. The last pillar cannot be deleted."""
-    pillar = session.get(Pillar, pillar_id)
-    if pillar is None:
-        raise NotFoundError(t("这个内容支柱已被删除"))
-    if int(session.scalar(select(func.count()).select_from(Pillar)) or 0) <= 1:
-        raise UserError(t("至少要保留一个内容支柱"))
-    session.execute(update(MomentPost).where(MomentPost.pillar_id == pillar_id).values(pillar_id=None))
-    session.delete(pillar)
-    session.commit()
-
-
 # ---- trash -------------------------------------------------------------------------------------------
 
 def trash_posts(session: Session, ids: Sequence[int]) -> int:
@@ -711,31 +568,16 @@ def trashed_post_entries(session: Session) -> list[tuple[int, str, str, datetime
 
 
 def purge_trashed_posts(session: Session, ids: Sequence[int] | None = None) -> int:
-    """purge_posts for the 回收站 page, which has only the session: the data folder is the store's
-    (with a server database the rows go and the image files stay)."""
+    """purge_posts for the 回收站 page, which has only the session: the data folder is the store's."""
     from services.library_materials import data_root_of
 
-    root = data_root_of(session)
-    if root is None:
-        return _purge_rows_only(session, ids)
-    return purge_posts(session, root, ids)
+    return purge_posts(session, data_root_of(session), ids)
 
 
-def _purge_rows_only(session: Session, ids: Sequence[int] | None) -> int:
-    statement = select(MomentPost.id).where(MomentPost.deleted_at.is_not(None))
-    if ids is not None:
-        statement = statement.where(MomentPost.id.in_(list(ids)))
-    doomed = list(session.scalars(statement))
-    for table in (MomentPostImage, MomentPostTag, MomentInteraction):
-        session.execute(delete(table).where(table.post_id.in_(doomed)))
-    session.execute(delete(MomentPost).where(MomentPost.id.in_(doomed)))
-    session.commit()
-    return len(doomed)
-
-
-def purge_posts(session: Session, data_root: Path, ids: Sequence[int] | None = None) -> int:
+def purge_posts(session: Session, data_root: Path | None, ids: Sequence[int] | None = None) -> int:
     """Delete trashed posts for good (these, or all when None), with their copied images that no
-    other post or material uses. Returns how many posts were deleted."""
+    other post or material uses (kept when `data_root` is None: a server database). Returns how
+    many posts were deleted."""
     statement = select(MomentPost.id).where(MomentPost.deleted_at.is_not(None))
     if ids is not None:
         statement = statement.where(MomentPost.id.in_(list(ids)))
@@ -747,6 +589,8 @@ def purge_posts(session: Session, data_root: Path, ids: Sequence[int] | None = N
         session.execute(delete(table).where(table.post_id.in_(doomed)))
     session.execute(delete(MomentPost).where(MomentPost.id.in_(doomed)))
     session.commit()
+    if data_root is None:
+        return len(doomed)
     _delete_unused_files(session, data_root, paths)
     for post_id in doomed:
         with contextlib.suppress(OSError):
