@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from models import Customer, ReminderState
 from models.loyalty import MemberTier, PointEntry, Product
 from services import points, tiers
-from services.demo import PRODUCTS
+from services.demo_words import PRODUCTS
 from services.products import link_purchases
 
 # Product line → repurchase cycle (days); products that do not run out have none.

@@ -222,7 +222,7 @@ def test_cycle_editing_is_checked(session: Session) -> None:
 
 
 def test_default_cycles_cover_the_demo_products() -> None:
-    from services.demo import PRODUCTS
+    from services.demo_words import PRODUCTS
     from services.repurchase import DEFAULT_CYCLES
 
     consumables = [name for line, items in PRODUCTS.items() if line not in ("茶具", "瑜伽")
