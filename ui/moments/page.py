@@ -35,7 +35,7 @@ from ui.errors import confirm
 from ui.groups.common import fill_account_combo
 from ui.i18n import tr
 from ui.moments import common
-from ui.moments.calendar import MonthBoard, PostBoard, WeekView
+from ui.moments.calendar import MonthBoard, PostBoard
 from ui.moments.detail import PostPane
 from ui.moments.editor import PostEditor, next_slot
 from ui.moments.pillars import PillarDialog
@@ -43,6 +43,7 @@ from ui.moments.post_list import PostList
 from ui.moments.publish import PublishHelperDialog
 from ui.moments.reports import ReportsView
 from ui.moments.results import ResultsDialog
+from ui.moments.week import WeekView
 
 MODES = ("month", "week", "list")
 TABS = ("plan", "reports")
