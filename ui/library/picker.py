@@ -60,18 +60,23 @@ class CustomerChooser(QWidget):
 
     chosen = Signal(object)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, placeholder: str | None = None,
+                 hint: str | None = None, prefix: str | None = None) -> None:
+        """`placeholder` for the search box, `hint` under it, `prefix` before the chosen name (each
+        has a default suited to picking a customer for a script)."""
         super().__init__(parent)
         self.ctx = ctx
         self.customer_id: int | None = None
         self.search = QLineEdit()
         self.search.setObjectName("customerSearch")
-        self.search.setPlaceholderText(tr("搜索客户：姓名、备注名、拼音（如 wl）、微信号或手机"))
+        self.search.setPlaceholderText(placeholder or tr("搜索客户：姓名、备注名、拼音（如 wl）、微信号或手机"))
         self.search.setClearButtonEnabled(True)
         self.results = QListWidget()
         self.results.setObjectName("customerResults")
         self.results.setMaximumHeight(150)
-        self.hint = QLabel(tr("先选一位客户，话术里的 {称呼} {产品} 等就会换成TA的资料"))
+        self.start_hint = hint if hint is not None else tr("先选一位客户，话术里的 {称呼} {产品} 等就会换成TA的资料")
+        self.hint = QLabel(self.start_hint)
+        self.hint.setVisible(bool(self.start_hint))
         self.hint.setObjectName("sectionHint")
         self.name = QLabel()
         self.name.setObjectName("chosenCustomer")
@@ -82,7 +87,8 @@ class CustomerChooser(QWidget):
         chosen_row = QWidget()
         row = QHBoxLayout(chosen_row)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel(tr("客户：")))
+        if prefix != "":
+            row.addWidget(QLabel(prefix or tr("客户：")))
         row.addWidget(self.name)
         row.addStretch(1)
         row.addWidget(self.change)
@@ -118,7 +124,8 @@ class CustomerChooser(QWidget):
         self.results.clear()
         if not text:
             self.results.hide()
-            self.hint.setText(tr("先选一位客户，话术里的 {称呼} {产品} 等就会换成TA的资料"))
+            self.hint.setText(self.start_hint)
+            self.hint.setVisible(bool(self.start_hint))
             return
         with self.ctx.session() as session:
             ids = customer_ids(session, CustomerFilter(text=text), sort="remark_name", descending=False,
@@ -131,6 +138,7 @@ class CustomerChooser(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, cid)
             self.results.addItem(item)
         self.results.setVisible(bool(ids))
+        self.hint.setVisible(True)
         self.hint.setText(tr("没有找到“{text}”，换个写法试试（拼音首字母、手机号后四位也行）", text=text) if not ids
                           else tr("点一下选中；回车选第一位"))
 

@@ -14,31 +14,19 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
-    QTimer,
-    Signal,
 )
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QStackedWidget,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
-from services.customer_query import CustomerFilter, customer_ids, customer_rows
 from services.timeline import money
 from ui.background import Progress, run_in_background
 from ui.context import AppContext
-from ui.i18n import tr
 
 STATUS_COLORS = {"待发放": "#ef6c00", "已发放": "#2e7d32", "无": "#9e9e9e"}
 MAX_FOUND = 30
@@ -216,103 +204,6 @@ class Loader(QObject):
 
 
 # ---- choosing a customer ---------------------------------------------------------------------------
-
-class CustomerField(QWidget):
-    """A search box with the matching customers under it (name, 备注名, pinyin initials such as "wl",
-    WeChat ID or phone, as the customer list searches); or the chosen customer with 换一位.
-
-    Signals:
-        chosen(object): the customer's id, or None when cleared.
-    """
-
-    chosen = Signal(object)
-
-    def __init__(self, ctx: AppContext, placeholder: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.customer_id: int | None = None
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(placeholder)
-        self.search.setClearButtonEnabled(True)
-        self.results = QListWidget()
-        self.results.setMaximumHeight(132)
-        self.results.hide()
-        self.name = QLabel()
-        self.name.setTextFormat(Qt.TextFormat.PlainText)
-        self.name.setStyleSheet("font-size: 15px; font-weight: bold;")
-        self.change = QPushButton(tr("换一位"))
-        self.change.clicked.connect(self.clear)
-        chosen_row = QWidget()
-        row = QHBoxLayout(chosen_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.name, 1)
-        row.addWidget(self.change)
-        searching = QWidget()
-        column = QVBoxLayout(searching)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(self.search)
-        column.addWidget(self.results)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(searching)
-        self.stack.addWidget(chosen_row)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-        self._timer = QTimer(self, singleShot=True, interval=200)
-        self._timer.timeout.connect(self.run_search)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
-        self.search.returnPressed.connect(self._choose_first)
-        self.results.itemClicked.connect(self._choose_item)
-        self.results.itemActivated.connect(self._choose_item)
-
-    def run_search(self) -> None:
-        text = self.search.text().strip()
-        self.results.clear()
-        if not text:
-            self.results.hide()
-            return
-        with self.ctx.session() as session:
-            ids = customer_ids(session, CustomerFilter(text=text), sort="remark_name", descending=False,
-                               limit=MAX_FOUND, notes=False)
-            rows = customer_rows(session, ids)
-        for cid in ids:
-            found = rows[cid]
-            extra = "  ".join(x for x in (found.wechat_id, found.phone) if x)
-            item = QListWidgetItem(f"{found.remark_name}    {extra}" if extra else found.remark_name)
-            item.setData(Qt.ItemDataRole.UserRole, (cid, found.remark_name))
-            self.results.addItem(item)
-        if not ids:
-            item = QListWidgetItem(tr("没有找到“{text}”，换个写法试试（拼音首字母、手机号后四位也行）", text=text))
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.results.addItem(item)
-        self.results.show()
-
-    def set_customer(self, customer_id: int | None, name: str = "") -> None:
-        self.customer_id = customer_id
-        if customer_id is None:
-            self.stack.setCurrentIndex(0)
-        else:
-            self.name.setText(name)
-            self.stack.setCurrentIndex(1)
-        self.chosen.emit(customer_id)
-
-    def clear(self) -> None:
-        self.set_customer(None)
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def _choose_item(self, item: QListWidgetItem) -> None:
-        data = item.data(Qt.ItemDataRole.UserRole)
-        if data:
-            self.set_customer(int(data[0]), str(data[1]))
-
-    def _choose_first(self) -> None:
-        self._timer.stop()
-        self.run_search()
-        if self.results.count() and self.results.item(0).data(Qt.ItemDataRole.UserRole):
-            self._choose_item(self.results.item(0))
-
 
 def run_dialog(dialog: QDialog) -> bool:
     """Show a dialog modally; True when accepted. (Tests replace this to fill dialogs in.)"""

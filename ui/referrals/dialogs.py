@@ -30,7 +30,8 @@ from services import campaigns as cp
 from services import referrals as rf
 from ui.context import AppContext
 from ui.i18n import tr
-from ui.referrals.common import METHOD_HINTS, CustomerField
+from ui.library.picker import CustomerChooser
+from ui.referrals.common import METHOD_HINTS
 from ui.settings.form import FormDialog
 
 LINK_FIELDS = ("referrer_id", "referee_id")
@@ -78,9 +79,9 @@ class ReferralDialog(FormDialog):
         self.referral_id = referral_id
         self.saved_id: int | None = None
         self.referrer = self.add_field("referrer_id", tr("介绍人"),
-                                       CustomerField(ctx, tr("搜索老客户：姓名、拼音首字母、微信号或手机")))
+                                       CustomerChooser(ctx, placeholder=tr("搜索老客户：姓名、拼音首字母、微信号或手机"), hint="", prefix=""))
         self.referee = self.add_field("referee_id", tr("新客户"),
-                                      CustomerField(ctx, tr("搜索被介绍来的新客户")))
+                                      CustomerChooser(ctx, placeholder=tr("搜索被介绍来的新客户"), hint="", prefix=""))
         self.referred_on = self.add_field("referred_on", tr("介绍日期"), _date_edit(date.today()))
         self.campaign = self.add_field("campaign_id", tr("裂变活动"), QComboBox())
         self.method = self.add_field("method", tr("裂变方式"), method_combo())
