@@ -6,7 +6,10 @@ import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
+
+from services.customer_query import CustomerFilter, find
 
 
 class FieldError(QLabel):
@@ -57,3 +60,21 @@ def tag_chip_html(name: str, color: str) -> str:
     text_color = "#ffffff" if QColor(color).lightness() < 170 else "#222222"
     return (f'<span style="background-color:{html.escape(color)}; color:{text_color}; '
             f'border-radius:4px;">&nbsp;{html.escape(name)}&nbsp;</span>')
+
+
+def fill_customer_checklist(session: Session, results: QListWidget, text: str, checked: set[int],
+                            limit: int = 100) -> int:
+    """Fill `results` with the customers matching `text` (as the customer list searches), each a
+    tickable row "name    WeChat ID  phone  tags", ticked when in `checked`. Returns how many match."""
+    total, found = find(session, CustomerFilter(text=text), limit=limit)
+    results.blockSignals(True)
+    results.clear()
+    for customer in found:
+        details = "  ".join(x for x in (customer.wechat_id, customer.phone, "、".join(customer.tags[:3])) if x)
+        item = QListWidgetItem(f"{customer.name}    {details}")
+        item.setData(Qt.ItemDataRole.UserRole, customer.id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if customer.id in checked else Qt.CheckState.Unchecked)
+        results.addItem(item)
+    results.blockSignals(False)
+    return total

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QMenu,
     QPushButton,
     QTableWidget,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from models.groups import MEMBER_ROLES
 from services import groups as g
-from services.customer_query import CustomerFilter, find
 from services.group_metrics import MIX_KEYS, member_mix
 from ui.background import run_in_background
 from ui.context import AppContext
@@ -37,6 +35,7 @@ from ui.errors import confirm, show_error
 from ui.groups import common
 from ui.groups.common import DONE_COLOR, date_edit, qdate
 from ui.i18n import tr
+from ui.widgets import fill_customer_checklist
 
 WECHAT_GROUP_LIMIT = 500  # a WeChat group holds at most 500 people
 
@@ -89,18 +88,7 @@ class AddBySearchDialog(QDialog):
     def run_search(self) -> None:
         checked = set(self.chosen_ids())
         with self.ctx.session() as session:
-            total, found = find(session, CustomerFilter(text=self.search.text()), limit=100)
-        self.results.blockSignals(True)
-        self.results.clear()
-        for customer in found:
-            details = "  ".join(x for x in (customer.wechat_id, customer.phone, "、".join(customer.tags[:3])) if x)
-            item = QListWidgetItem(f"{customer.name}    {details}")
-            item.setData(Qt.ItemDataRole.UserRole, customer.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if customer.id in checked else Qt.CheckState.Unchecked)
-            self.results.addItem(item)
-        self.results.blockSignals(False)
-        self._shown_total = total
+            self._shown_total = fill_customer_checklist(session, self.results, self.search.text(), checked)
         self._update_count()
 
     def _update_count(self) -> None:

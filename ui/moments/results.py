@@ -30,14 +30,13 @@ from sqlalchemy.orm import Session
 
 from models.moments import INTERACTION_KINDS
 from services import moments as m
-from services.customer_query import CustomerFilter, find
 from services.errors import ValidationError
 from services.moments import InteractionRow
 from ui.context import AppContext
 from ui.errors import confirm, show_error
 from ui.i18n import tr
 from ui.moments import common
-from ui.widgets import FieldError
+from ui.widgets import FieldError, fill_customer_checklist
 
 
 def _remove(interaction_id: int, session: Session) -> None:
@@ -92,18 +91,7 @@ class LinkCustomersDialog(QDialog):
     def run_search(self) -> None:
         checked = set(self.chosen_ids())
         with self.ctx.session() as session:
-            total, found = find(session, CustomerFilter(text=self.search.text()), limit=100)
-        self.results.blockSignals(True)
-        self.results.clear()
-        for customer in found:
-            details = "  ".join(x for x in (customer.wechat_id, customer.phone, "、".join(customer.tags[:3])) if x)
-            item = QListWidgetItem(f"{customer.name}    {details}")
-            item.setData(Qt.ItemDataRole.UserRole, customer.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if customer.id in checked else Qt.CheckState.Unchecked)
-            self.results.addItem(item)
-        self.results.blockSignals(False)
-        self._total = total
+            self._total = fill_customer_checklist(session, self.results, self.search.text(), checked)
         self._update_count()
 
     @staticmethod
