@@ -38,11 +38,7 @@ from services.custom_fields import FieldDef, display_value, list_fields
 from services.customer_query import CustomerFilter, customer_ids, filtered
 from services.errors import UserError
 from services.excel.columns import KIND_LABELS, KINDS
-from services.excel.kinds_care import CARE_COLUMNS, export_care_kind
-from services.excel.kinds_groups import GROUP_COLUMNS, export_group_kind
-from services.excel.kinds_library import LIBRARY_COLUMNS, export_library_kind
-from services.excel.kinds_loyalty import LOYALTY_COLUMNS, export_loyalty_kind
-from services.excel.kinds_moments import MOMENT_COLUMNS, export_moment_kind
+from services.excel.pages import PAGE_KINDS
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, text_width, write_sheets
 from services.i18n import t
 from services.tags import tag_by_name
@@ -283,16 +279,8 @@ def export_kind(session: Session, kind: str, path: Path | str, tag_names: Iterab
     (for referrals: where either side has them). Returns the number of rows written."""
     if kind not in EXPORT_KINDS:
         raise UserError(t("不能导出“{kind}”，可选：{kinds}", kind=kind, kinds="、".join(EXPORT_KINDS)))
-    if kind in LIBRARY_COLUMNS:
-        return export_library_kind(session, kind, path, progress, cancelled)
-    if kind in MOMENT_COLUMNS:
-        return export_moment_kind(session, kind, path, progress, cancelled)
-    if kind in CARE_COLUMNS:
-        return export_care_kind(session, kind, path, progress, cancelled)
-    if kind in LOYALTY_COLUMNS:
-        return export_loyalty_kind(session, kind, path, progress, cancelled)
-    if kind in GROUP_COLUMNS:
-        return export_group_kind(session, kind, path, progress, cancelled)
+    if kind in PAGE_KINDS:  # a page's own kind (社群, 朋友圈 …): its page exports it
+        return PAGE_KINDS[kind].export(session, kind, path, progress, cancelled)
     tag_ids = []
     for name in tag_names:
         tag = tag_by_name(session, name)

@@ -26,6 +26,7 @@ from services.care import KIND_LABELS, kind_of_label
 from services.excel import values as v
 from services.excel.columns import CUSTOMER_REF, Column
 from services.excel.kinds import Kind, _customer_of
+from services.excel.pages import PageKinds, register_page_kinds
 from services.excel.resolve import ImportContext
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, write_sheets
 from services.excel.writing import Pending, Problems, Values
@@ -108,13 +109,9 @@ CARE_CREATED_TABLES: tuple[Any, ...] = (CareEntry,)
 
 def register_care_kinds() -> None:
     """Put the kind into the Excel registries (idempotent)."""
-    from services.excel import columns, kinds, undo
-
-    columns.KINDS.update(CARE_COLUMNS)
-    columns.KIND_LABELS.update(CARE_LABELS)
-    kinds.KIND_CLASSES.update(CARE_KIND_CLASSES)
-    undo.CREATED_TABLES = (*CARE_CREATED_TABLES, *(m for m in undo.CREATED_TABLES if m not in CARE_CREATED_TABLES))
-    undo.RECORD_TABLES.update({model.__tablename__: model for model in CARE_CREATED_TABLES})
+    register_page_kinds(PageKinds(CARE_COLUMNS, CARE_LABELS, CARE_KIND_CLASSES, CARE_CREATED_TABLES, export_care_kind,
+                                  CARE_HELP, CARE_EXAMPLES, CARE_VALUE_KINDS, customer_help=True),
+                        undo_first=True)
 
 
 # ---- export -------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from models.groups import GROUP_KINDS
 from services.excel import values as v
 from services.excel.columns import CUSTOMER_REF, Column
 from services.excel.kinds import Kind
+from services.excel.pages import PageKinds, register_page_kinds
 from services.excel.resolve import ImportContext
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, write_sheets
 from services.excel.writing import Pending, Problems, Values
@@ -339,13 +340,9 @@ GROUP_CREATED_TABLES: tuple[Any, ...] = (GroupDailyStat, GroupMember, ChatGroup)
 
 def register_group_kinds() -> None:
     """Put the three kinds into the Excel registries (idempotent)."""
-    from services.excel import columns, kinds, undo
-
-    columns.KINDS.update(GROUP_COLUMNS)
-    columns.KIND_LABELS.update(GROUP_LABELS)
-    kinds.KIND_CLASSES.update(GROUP_KIND_CLASSES)
-    undo.CREATED_TABLES = (*GROUP_CREATED_TABLES, *(m for m in undo.CREATED_TABLES if m not in GROUP_CREATED_TABLES))
-    undo.RECORD_TABLES.update({model.__tablename__: model for model in GROUP_CREATED_TABLES})
+    register_page_kinds(PageKinds(GROUP_COLUMNS, GROUP_LABELS, GROUP_KIND_CLASSES, GROUP_CREATED_TABLES, export_group_kind,
+                                  GROUP_HELP, GROUP_EXAMPLES, GROUP_VALUE_KINDS, customer_help=True),
+                        undo_first=True)
 
 
 # ---- export -------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from services.errors import UserError, ValidationError
 from services.excel import values as v
 from services.excel.columns import Column
 from services.excel.kinds import Kind
+from services.excel.pages import PageKinds, register_page_kinds
 from services.excel.resolve import ImportContext
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, write_sheets
 from services.excel.writing import Pending, Problems, Values
@@ -228,14 +229,9 @@ LIBRARY_CREATED_TABLES: tuple[Any, ...] = (Script, Material)
 
 def register_library_kinds() -> None:
     """Put the two kinds into the Excel registries (idempotent)."""
-    from services.excel import columns, kinds, undo
-
-    columns.KINDS.update(LIBRARY_COLUMNS)
-    columns.KIND_LABELS.update(LIBRARY_LABELS)
-    kinds.KIND_CLASSES.update(LIBRARY_KIND_CLASSES)
-    undo.CREATED_TABLES = (*(m for m in undo.CREATED_TABLES if m not in LIBRARY_CREATED_TABLES),
-                           *LIBRARY_CREATED_TABLES)
-    undo.RECORD_TABLES.update({model.__tablename__: model for model in LIBRARY_CREATED_TABLES})
+    register_page_kinds(PageKinds(LIBRARY_COLUMNS, LIBRARY_LABELS, LIBRARY_KIND_CLASSES, LIBRARY_CREATED_TABLES, export_library_kind,
+                                  LIBRARY_HELP, LIBRARY_EXAMPLES, LIBRARY_VALUE_KINDS, customer_help=False),
+                        undo_first=False)
 
 
 # ---- export -------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from services.errors import ValidationError
 from services.excel import values as v
 from services.excel.columns import CUSTOMER_REF, Column
 from services.excel.kinds import Kind, _customer_of
+from services.excel.pages import PageKinds, register_page_kinds
 from services.excel.resolve import ImportContext
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, write_sheets
 from services.excel.writing import Pending, Problems, Values
@@ -215,14 +216,9 @@ LOYALTY_CREATED_TABLES: tuple[Any, ...] = (PointEntry, Product)
 def register_loyalty_kinds() -> None:
     """Put the two kinds into the Excel registries (idempotent). Point entries go before the
     purchases in undo's order: an undone purchases import takes its purchases' points with it."""
-    from services.excel import columns, kinds, undo
-
-    columns.KINDS.update(LOYALTY_COLUMNS)
-    columns.KIND_LABELS.update(LOYALTY_LABELS)
-    kinds.KIND_CLASSES.update(LOYALTY_KIND_CLASSES)
-    undo.CREATED_TABLES = (*LOYALTY_CREATED_TABLES,
-                           *(m for m in undo.CREATED_TABLES if m not in LOYALTY_CREATED_TABLES))
-    undo.RECORD_TABLES.update({model.__tablename__: model for model in LOYALTY_CREATED_TABLES})
+    register_page_kinds(PageKinds(LOYALTY_COLUMNS, LOYALTY_LABELS, LOYALTY_KIND_CLASSES, LOYALTY_CREATED_TABLES, export_loyalty_kind,
+                                  LOYALTY_HELP, LOYALTY_EXAMPLES, LOYALTY_VALUE_KINDS, customer_help=True),
+                        undo_first=True)
 
 
 # ---- export -------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from services.errors import UserError
 from services.excel import values as v
 from services.excel.columns import Column
 from services.excel.kinds import Kind
+from services.excel.pages import PageKinds, register_page_kinds
 from services.excel.resolve import ImportContext
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, write_sheets
 from services.excel.writing import Pending, Problems, Values, note_change, snapshot
@@ -357,14 +358,11 @@ MOMENT_CREATED_TABLES: tuple[Any, ...] = (MomentPost,)
 
 def register_moment_kinds() -> None:
     """Put the posts kind into the Excel registries (idempotent)."""
-    from services.excel import columns, kinds, undo
+    register_page_kinds(PageKinds(MOMENT_COLUMNS, MOMENT_LABELS, MOMENT_KIND_CLASSES, MOMENT_CREATED_TABLES, export_moment_kind,
+                                  MOMENT_HELP, MOMENT_EXAMPLES, MOMENT_VALUE_KINDS, customer_help=False),
+                        undo_first=False)
+    from services.excel import undo
 
-    columns.KINDS.update(MOMENT_COLUMNS)
-    columns.KIND_LABELS.update(MOMENT_LABELS)
-    kinds.KIND_CLASSES.update(MOMENT_KIND_CLASSES)
-    undo.CREATED_TABLES = (*(m for m in undo.CREATED_TABLES if m not in MOMENT_CREATED_TABLES),
-                           *MOMENT_CREATED_TABLES)
-    undo.RECORD_TABLES.update({model.__tablename__: model for model in MOMENT_CREATED_TABLES})
     undo.RESTORERS[EXTRAS_TABLE] = restore_post_extras
 
 

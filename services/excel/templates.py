@@ -13,11 +13,7 @@ from pathlib import Path
 from services.errors import UserError
 from services.excel.columns import KIND_LABELS, KINDS, SOURCES, Column
 from services.excel.export import VALUE_KINDS
-from services.excel.kinds_care import CARE_COLUMNS, CARE_EXAMPLES, CARE_HELP, CARE_VALUE_KINDS
-from services.excel.kinds_groups import GROUP_COLUMNS, GROUP_EXAMPLES, GROUP_HELP, GROUP_VALUE_KINDS
-from services.excel.kinds_library import LIBRARY_COLUMNS, LIBRARY_EXAMPLES, LIBRARY_HELP, LIBRARY_VALUE_KINDS
-from services.excel.kinds_loyalty import LOYALTY_COLUMNS, LOYALTY_EXAMPLES, LOYALTY_HELP, LOYALTY_VALUE_KINDS
-from services.excel.kinds_moments import MOMENT_COLUMNS, MOMENT_EXAMPLES, MOMENT_HELP, MOMENT_VALUE_KINDS
+from services.excel.pages import PAGE_KINDS
 from services.excel.writer import OutColumn, SheetSpec, write_sheets
 from services.i18n import t
 
@@ -109,14 +105,6 @@ HELP: dict[str, tuple[str, str]] = {
     "reward_status": ("奖励发了没有", "从下拉列表中选；不填为 无"),
 }
 
-# The pages' kinds bring their own examples and help.
-EXAMPLES.update(GROUP_EXAMPLES)
-EXAMPLES.update(LIBRARY_EXAMPLES)
-EXAMPLES.update(MOMENT_EXAMPLES)
-EXAMPLES.update(CARE_EXAMPLES)
-EXAMPLES.update(LOYALTY_EXAMPLES)
-GROUP_HELP_KINDS = frozenset(GROUP_COLUMNS)
-
 _GENERAL_HELP = (
     "第 1 行是列名，请不要修改；红色列名是必填列。",
     "第 2 行是灰色斜体的示例，导入前请删掉或直接改成你的数据。",
@@ -127,16 +115,10 @@ _GENERAL_HELP = (
 
 def _help_of(kind: str, column: Column) -> tuple[str, str]:
     """(what the column is, how to write it), in the UI language."""
-    if kind in GROUP_HELP_KINDS:
-        what, how = GROUP_HELP.get(column.key, HELP.get(column.key, (column.header, "文字")))
-    elif kind in LIBRARY_COLUMNS:
-        what, how = LIBRARY_HELP.get(column.key, (column.header, "文字"))
-    elif kind in MOMENT_COLUMNS:
-        what, how = MOMENT_HELP.get(column.key, (column.header, "文字"))
-    elif kind in CARE_COLUMNS:
-        what, how = CARE_HELP.get(column.key, HELP.get(column.key, (column.header, "文字")))
-    elif kind in LOYALTY_COLUMNS:
-        what, how = LOYALTY_HELP.get(column.key, HELP.get(column.key, (column.header, "文字")))
+    page = PAGE_KINDS.get(kind)
+    if page is not None:  # a page's kind: its own help, else (for most pages) the customer book's
+        fallback = HELP.get(column.key, (column.header, "文字")) if page.customer_help else (column.header, "文字")
+        what, how = page.help.get(column.key, fallback)
     elif kind == "referrals" and column.key == "note":
         what, how = "关于这次转介绍的备注", "文字"
     else:
@@ -144,16 +126,17 @@ def _help_of(kind: str, column: Column) -> tuple[str, str]:
     return t(what), t(how)
 
 
+def _value_kinds(kind: str) -> dict[str, str]:
+    page = PAGE_KINDS.get(kind)
+    return page.value_kinds if page is not None else VALUE_KINDS
+
+
 def template_columns(kind: str) -> list[OutColumn]:
     columns = []
     for column in KINDS[kind]:
         what, how = _help_of(kind, column)
         columns.append(OutColumn(
-            column.header, (GROUP_VALUE_KINDS if kind in GROUP_COLUMNS
-                            else LIBRARY_VALUE_KINDS if kind in LIBRARY_COLUMNS
-                            else MOMENT_VALUE_KINDS if kind in MOMENT_COLUMNS
-                            else CARE_VALUE_KINDS if kind in CARE_COLUMNS
-                            else LOYALTY_VALUE_KINDS if kind in LOYALTY_COLUMNS else VALUE_KINDS).get(column.key, "text"),
+            column.header, _value_kinds(kind).get(column.key, "text"),
             column.width, column.choices, column.required,
             note=(t("必填") + "：" if column.required else "") + what, hint=how,
             date_check=column.key != "birthday",
@@ -174,7 +157,9 @@ def write_template(kind: str, path: Path | str) -> None:
 def example_row(kind: str, today: date | None = None) -> dict[str, object]:
     """The example of `kind` as written on `today`: column key → value."""
     next_week = (today or date.today()) + timedelta(days=7)
-    return {**EXAMPLES[kind], **{key: next_week for key in NEXT_WEEK_KEYS if key in {c.key for c in KINDS[kind]}}}
+    page = PAGE_KINDS.get(kind)
+    example = page.examples[kind] if page is not None else EXAMPLES[kind]
+    return {**example, **{key: next_week for key in NEXT_WEEK_KEYS if key in {c.key for c in KINDS[kind]}}}
 
 
 def _help_sheet(kind: str) -> SheetSpec:

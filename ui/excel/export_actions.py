@@ -7,7 +7,7 @@ tests (and callers that already know where) skip the dialog.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -129,6 +129,45 @@ def shown_customer_list(page: Any) -> tuple[CustomerFilter, list[str], str, bool
 def export_shown_customers(ctx: AppContext, page: Any, *, path: Path | None = None) -> Any:
     flt, columns, sort, descending = shown_customer_list(page)
     return export_customer_list(ctx, page, flt, columns, sort, descending, path=path)
+
+
+# ---- a page's own kinds (话术素材, 会员 …) -------------------------------------------------------------
+
+def export_page_kind(ctx: AppContext, parent: QWidget | None, kind: str, *, path: Path | None = None) -> None:
+    """Export every record of one kind (off the GUI thread, with Cancel), then say where it went."""
+    from services.excel.export import export_kind
+
+    label = tr(KIND_LABELS[kind])
+    title = tr("导出{what}", what=label)
+    target = path or ask_save_path(parent, title, default_path(f"{label}-{date.today():%Y-%m-%d}"))
+    if target is None:
+        return
+    store = ctx.store
+
+    def work(progress: Progress) -> int:
+        with store.db.session() as session:
+            return export_kind(session, kind, target, progress=progress.update, cancelled=progress.want_cancel)
+
+    run_in_background(parent, work, lambda n: tell_saved(parent, title, tr("已导出 {n} 行", n=n), target), title=title)
+
+
+def page_excel_button(ctx: AppContext, page: QWidget, kinds: Sequence[str], tooltip: str,
+                      import_kind: Callable[[str], object]) -> QPushButton:
+    """"Excel" with 导出… / 导入… of each kind and their templates; `import_kind(kind)` opens the
+    wizard the page's way (it reloads when the wizard closes)."""
+    button = QPushButton(tr("Excel"))
+    button.setToolTip(tooltip)
+    menu = QMenu(button)
+    for kind in kinds:
+        menu.addAction(tr("导出{what}…", what=tr(KIND_LABELS[kind])), partial(export_page_kind, ctx, page, kind))
+    menu.addSeparator()
+    for kind in kinds:
+        menu.addAction(tr("导入{what}…", what=tr(KIND_LABELS[kind])), partial(import_kind, kind))
+    templates = menu.addMenu(tr("下载导入模板"))
+    for kind in kinds:
+        templates.addAction(tr(KIND_LABELS[kind]), partial(export_template, ctx, page, kind))
+    button.setMenu(menu)
+    return button
 
 
 # ---- templates ---------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ moves the selected groups to the 回收站 after asking.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -16,11 +15,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from services import groups as g
-from services.excel.kinds_groups import GROUP_LABELS, export_group_kind
-from ui.background import Progress, run_in_background
+from services.excel.kinds_groups import GROUP_LABELS
 from ui.context import AppContext
 from ui.errors import confirm, show_error
-from ui.excel.export_actions import ask_save_path, default_path, tell_saved
+from ui.excel.export_actions import export_page_kind
 from ui.groups import common
 from ui.groups.calendar import CalendarView
 from ui.groups.detail import GroupDetail
@@ -223,14 +221,4 @@ class GroupsPage(QWidget):
         wizard.finished.connect(lambda _result: self._changed())
 
     def export(self, kind: str, path: Path | None = None) -> None:
-        title = tr("导出{what}", what=tr(GROUP_LABELS[kind]))
-        target = path or ask_save_path(self, title, default_path(f"{tr(GROUP_LABELS[kind])}-{date.today():%Y-%m-%d}"))
-        if target is None:
-            return
-        store = self.ctx.store
-
-        def work(progress: Progress) -> int:
-            with store.db.session() as session:
-                return export_group_kind(session, kind, target, progress.update, progress.want_cancel)
-
-        run_in_background(self, work, lambda n: tell_saved(self, title, tr("已导出 {n} 行", n=n), target), title=title)
+        export_page_kind(self.ctx, self, kind, path=path)

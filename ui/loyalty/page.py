@@ -7,16 +7,13 @@ Delete …) on itself. The Excel button imports and exports the catalogue and th
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from functools import partial
 from pathlib import Path
 
-from PySide6.QtWidgets import QMenu, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from services.excel.kinds_loyalty import LOYALTY_LABELS, export_loyalty_kind
-from ui.background import Progress, run_in_background
+from services.excel.kinds_loyalty import LOYALTY_LABELS
 from ui.context import AppContext
-from ui.excel.export_actions import ask_save_path, default_path, export_template, tell_saved
+from ui.excel.export_actions import export_page_kind, page_excel_button
 from ui.i18n import tr
 from ui.loyalty.auto_tags_tab import AutoTagsTab
 from ui.loyalty.care_tab import CareTab
@@ -54,34 +51,13 @@ class LoyaltyPage(QWidget):
         self.tabs.currentChanged.connect(lambda _i: self.activate())
 
     def _excel_button(self) -> QPushButton:
-        button = QPushButton(tr("Excel"))
+        button = page_excel_button(self.ctx, self, list(LOYALTY_LABELS), tr("把商品、积分导出到 Excel，或从 Excel 导入"),
+                                   self.import_kind)
         button.setObjectName("loyaltyExcel")
-        button.setToolTip(tr("把商品、积分导出到 Excel，或从 Excel 导入"))
-        menu = QMenu(button)
-        for kind, label in LOYALTY_LABELS.items():
-            menu.addAction(tr("导出{what}…", what=tr(label)), partial(self.export, kind))
-        menu.addSeparator()
-        for kind, label in LOYALTY_LABELS.items():
-            menu.addAction(tr("导入{what}…", what=tr(label)), partial(self.import_kind, kind))
-        templates = menu.addMenu(tr("下载导入模板"))
-        for kind, label in LOYALTY_LABELS.items():
-            templates.addAction(tr(label), partial(export_template, self.ctx, self, kind))
-        button.setMenu(menu)
         return button
 
     def export(self, kind: str, path: Path | None = None) -> None:
-        label = tr(LOYALTY_LABELS[kind])
-        title = tr("导出{what}", what=label)
-        target = path or ask_save_path(self, title, default_path(f"{label}-{date.today():%Y-%m-%d}"))
-        if target is None:
-            return
-        store = self.ctx.store
-
-        def work(progress: Progress) -> int:
-            with store.db.session() as session:
-                return export_loyalty_kind(session, kind, target, progress.update, progress.want_cancel)
-
-        run_in_background(self, work, lambda n: tell_saved(self, title, tr("已导出 {n} 行", n=n), target), title=title)
+        export_page_kind(self.ctx, self, kind, path=path)
 
     def import_kind(self, kind: str) -> QWidget:
         from ui.excel.import_wizard import open_import_wizard

@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from services.errors import UserError
 from services.excel.columns import KIND_LABELS, KINDS
-from services.excel.templates import EXAMPLES, HELP_SHEET, TEMPLATE_KINDS, VALIDATED_ROWS, write_template
+from services.excel.templates import HELP_SHEET, TEMPLATE_KINDS, VALIDATED_ROWS, example_row, write_template
 
 
 def validations(ws: Worksheet) -> dict[str, tuple[str | None, str | None, str | None]]:
@@ -37,7 +37,7 @@ def test_every_template_has_its_headers_example_and_help(kind: str, tmp_path: Pa
         assert cell.comment is not None
         assert cell.comment.text.startswith("必填") == column.required
     example = ws[2]
-    assert example[0].value == EXAMPLES[kind][columns[0].key]
+    assert example[0].value == example_row(kind)[columns[0].key]
     assert all(c.font.i and c.font.color.rgb.endswith("808080") for c in example if c.value is not None)
     assert ws.max_row == 2  # only the example
 
