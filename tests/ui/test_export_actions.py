@@ -156,3 +156,24 @@ def test_the_customer_page_button_offers_import_export_and_history(qtbot, ctx):
     assert "导出当前列表…" in texts and "导入记录（撤销导入）…" in texts
     templates = next(a.menu() for a in button.menu().actions() if a.text() == "下载导入模板")
     assert [a.text() for a in templates.actions()] == ["客户", "笔记", "购买记录", "跟进", "转介绍"]
+
+
+def test_a_pages_kind_is_exported_from_its_excel_menu(qtbot, ctx, tmp_path, monkeypatch):
+    """The 话术素材 page's Excel menu: 导出话术… writes every script, then says where."""
+    from services.library import load_starter_scripts, script_count
+    from ui.excel import export_actions
+    from ui.library.page import LibraryPage
+
+    with ctx.session() as s:
+        load_starter_scripts(s)
+        scripts = script_count(s)
+    target = tmp_path / "话术.xlsx"
+    monkeypatch.setattr(export_actions, "ask_save_path", lambda *_a: target)
+    page = LibraryPage(ctx)
+    qtbot.addWidget(page)
+    menu = page.tabs.cornerWidget().menu()
+    texts = [a.text() for a in menu.actions()]
+    assert texts[:2] == ["导出话术…", "导出素材…"]
+    menu.actions()[0].trigger()
+    qtbot.waitUntil(lambda: saved_note() is not None and target.exists(), timeout=10_000)
+    assert len(sheet_rows(target)) == 1 + scripts
