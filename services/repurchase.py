@@ -226,33 +226,41 @@ def product_due(session: Session, due_from: date, due_to: date, customer_ids: li
         return []
     # The latest purchase of each (product, customer) bought since `lo`: due when it falls in the
     # range, which also means nothing of that product was bought after it. One grouped query per
-    # cycle length; the purchases' own words are read for the due ones only.
+    # cycle length, joined to the customer. On SQLite a bare column beside max() comes from the row
+    # holding the max, so the purchase's own words arrive in the same query; other servers read them
+    # for the due ones afterwards.
+    sqlite = session.get_bind().dialect.name == "sqlite"
     latest: dict[tuple[int, int], date] = {}
+    customers: dict[int, str] = {}
+    words: dict[tuple[int, int], str] = {}
     for days in sorted({d for _n, d in cycles.values()}):
         pids = [pid for pid, (_n, d) in cycles.items() if d == days]
         lo, hi = due_from - timedelta(days=days), due_to - timedelta(days=days)
         last = func.max(Purchase.purchased_on)
-        statement = (select(Purchase.product_id, Purchase.customer_id, last)
-                     .where(Purchase.deleted_at.is_(None), Purchase.product_id.in_(pids), Purchase.purchased_on >= lo)
-                     .group_by(Purchase.product_id, Purchase.customer_id).having(last <= hi))
+        columns: list[Any] = [Purchase.product_id, Purchase.customer_id, last, Customer.remark_name]
+        statement = (select(*columns, *([Purchase.product] if sqlite else []))
+                     .join(Customer, Customer.id == Purchase.customer_id)
+                     .where(Purchase.deleted_at.is_(None), Purchase.product_id.in_(pids), Purchase.purchased_on >= lo,
+                            live_unindexed())
+                     .group_by(Purchase.product_id, Purchase.customer_id, Customer.remark_name).having(last <= hi))
         for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
             part = statement if chunk is None else statement.where(Purchase.customer_id.in_(chunk))
-            for pid, cid, bought in session.connection().execute(part):
+            for pid, cid, bought, name, *text in session.connection().execute(part):
                 latest[(int(pid or 0), cid)] = bought
+                customers[cid] = name
+                if text:
+                    words[(int(pid or 0), cid)] = text[0]
     if not latest:
         return []
-    customers: dict[int, str] = {}
-    words: dict[tuple[int, int], str] = {}
-    for chunk in chunks(sorted({cid for _pid, cid in latest})):
-        customers.update((cid, name) for cid, name in session.connection().execute(
-            select(Customer.id, Customer.remark_name).where(Customer.id.in_(chunk), live_unindexed())))
-        since = min(bought for (_p, cid), bought in latest.items() if cid in chunk)
-        for pid, cid, bought, text in session.connection().execute(
-                select(Purchase.product_id, Purchase.customer_id, Purchase.purchased_on, Purchase.product)
-                .where(Purchase.customer_id.in_(chunk), Purchase.product_id.in_(list(cycles)),
-                       Purchase.deleted_at.is_(None), Purchase.purchased_on >= since)):
-            if latest.get((int(pid or 0), cid)) == bought:
-                words[(int(pid or 0), cid)] = text
+    if not sqlite:
+        for chunk in chunks(sorted({cid for _pid, cid in latest})):
+            since = min(bought for (_p, cid), bought in latest.items() if cid in chunk)
+            for pid, cid, bought, text in session.connection().execute(
+                    select(Purchase.product_id, Purchase.customer_id, Purchase.purchased_on, Purchase.product)
+                    .where(Purchase.customer_id.in_(chunk), Purchase.product_id.in_(list(cycles)),
+                           Purchase.deleted_at.is_(None), Purchase.purchased_on >= since)):
+                if latest.get((int(pid or 0), cid)) == bought:
+                    words[(int(pid or 0), cid)] = text
     found = []
     for (pid, cid), bought in latest.items():
         if cid not in customers:

@@ -21,31 +21,35 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.i18n import tr
 
+# (key, title, "module:Class"): a page's module is imported the first time the page is shown, so
+# the window opens without loading every page (and the Excel engine behind them).
+PAGES = (
+    ("today", "今天", "ui.today:TodayPage"),
+    ("customers", "客户", "ui.customers.page:CustomersPage"),
+    ("layers", "分层", "ui.layers.page:LayersPage"),
+    ("moments", "朋友圈", "ui.moments.page:MomentsPage"),
+    ("groups", "社群", "ui.groups.page:GroupsPage"),
+    ("library", "话术素材", "ui.library.page:LibraryPage"),
+    ("referrals", "转介绍", "ui.referrals:ReferralsPage"),
+    ("loyalty", "会员", "ui.loyalty.page:LoyaltyPage"),
+    ("trash", "回收站", "ui.trash:TrashPage"),
+    ("settings", "设置", "ui.settings.page:SettingsPage"),
+)
+
 
 def _pages() -> list[tuple[str, str, Callable[[AppContext], QWidget]]]:
-    from ui.customers.page import CustomersPage
-    from ui.groups.page import GroupsPage
-    from ui.layers.page import LayersPage
-    from ui.library.page import LibraryPage
-    from ui.loyalty.page import LoyaltyPage
-    from ui.moments.page import MomentsPage
-    from ui.referrals import ReferralsPage
-    from ui.settings.page import SettingsPage
-    from ui.today import TodayPage
-    from ui.trash import TrashPage
+    return [(key, tr(title), _lazy(where)) for key, title, where in PAGES]
 
-    return [
-        ("today", tr("今天"), TodayPage),
-        ("customers", tr("客户"), CustomersPage),
-        ("layers", tr("分层"), LayersPage),
-        ("moments", tr("朋友圈"), MomentsPage),
-        ("groups", tr("社群"), GroupsPage),
-        ("library", tr("话术素材"), LibraryPage),
-        ("referrals", tr("转介绍"), ReferralsPage),
-        ("loyalty", tr("会员"), LoyaltyPage),
-        ("trash", tr("回收站"), TrashPage),
-        ("settings", tr("设置"), SettingsPage),
-    ]
+
+def _lazy(where: str) -> Callable[[AppContext], QWidget]:
+    def make(ctx: AppContext) -> QWidget:
+        import importlib
+
+        module, name = where.split(":")
+        page: Callable[[AppContext], QWidget] = getattr(importlib.import_module(module), name)
+        return page(ctx)
+
+    return make
 
 
 class MainWindow(QMainWindow):

@@ -153,3 +153,16 @@ def test_today_shows_product_repurchase_and_done_sticks(session: Session, add_cu
     assert [(i.customer_id, i.title) for i in items] == [(cid, "该复购了：肉桂")]
     complete_item(session, items[0], "已下单")
     assert not [i for i in today_list(session, TODAY).items if i.kind == "repurchase"]
+
+
+def test_the_reminder_names_the_latest_purchases_own_words(session: Session, add_customer: AddCustomer) -> None:
+    """Two purchases of the same catalogue product typed differently: the reminder quotes the later
+    one (the one it is due from), not the earlier one nor the catalogue name."""
+    cake = product(session, "冰岛古树生普 357g", "普洱", cycle=30)
+    cid = add_customer("张丽")
+    save_purchase(session, cid, TODAY - timedelta(days=45), "冰岛 一饼试喝", 1, "1680", product_id=cake)
+    save_purchase(session, cid, TODAY - timedelta(days=30), "冰岛整提七饼", 7, "11760", product_id=cake)
+    save_purchase(session, cid, TODAY - timedelta(days=38), "冰岛 两饼", 2, "3360", product_id=cake)
+    found = product_due(session, TODAY - timedelta(days=3), TODAY)
+    assert [(r.customer_id, r.product, r.purchased_on) for r in found] == [
+        (cid, "冰岛整提七饼", TODAY - timedelta(days=30))]

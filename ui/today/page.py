@@ -33,7 +33,6 @@ from services.today_scripts import script_for
 from ui.background import run_in_background
 from ui.context import AppContext
 from ui.errors import show_error
-from ui.excel.import_wizard import open_import_wizard
 from ui.i18n import tr
 from ui.today.dialogs import SNOOZE_CHOICES, DoneDialog, SnoozeDateDialog
 from ui.today.item_list import TodayTree
@@ -107,8 +106,13 @@ class TodayPage(QWidget):
         self.welcome.add_button(tr("新建第一位客户")).clicked.connect(self.ctx.new_customer_requested.emit)
         self.demo_button = self.welcome.add_button(tr("加载演示数据（{n} 位客户）", n=DEMO_CUSTOMERS))
         self.demo_button.clicked.connect(self.load_demo)
-        self.welcome.add_button(tr("从 Excel 导入客户…")).clicked.connect(lambda: open_import_wizard(self.ctx, self))
+        self.welcome.add_button(tr("从 Excel 导入客户…")).clicked.connect(self._import_excel)
         self.stack.addWidget(self.welcome)
+
+    def _import_excel(self) -> None:
+        from ui.excel.import_wizard import open_import_wizard  # the Excel engine loads when asked for
+
+        open_import_wizard(self.ctx, self)
 
     def _build_board(self) -> None:
         self.board = QWidget()
