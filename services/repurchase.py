@@ -245,11 +245,11 @@ def product_due(session: Session, due_from: date, due_to: date, customer_ids: li
                      .group_by(Purchase.product_id, Purchase.customer_id, Customer.remark_name).having(last <= hi))
         for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
             part = statement if chunk is None else statement.where(Purchase.customer_id.in_(chunk))
-            for pid, cid, bought, name, *text in session.connection().execute(part):
+            for pid, cid, bought, name, *said in session.connection().execute(part):
                 latest[(int(pid or 0), cid)] = bought
                 customers[cid] = name
-                if text:
-                    words[(int(pid or 0), cid)] = text[0]
+                if said:
+                    words[(int(pid or 0), cid)] = said[0]
     if not latest:
         return []
     if not sqlite:
