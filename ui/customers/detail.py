@@ -295,7 +295,7 @@ class CustomerDetail(QWidget):
 
     def _reload_choices(self) -> None:
         with self.ctx.session() as session:
-            accounts, fields = list_accounts(session), list_fields(session)
+            accounts, fields = list_accounts(session, counts=False), list_fields(session)
         self.form.set_choices(accounts, fields)
 
     def _refresh(self, keep_form: bool) -> bool:

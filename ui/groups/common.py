@@ -77,7 +77,7 @@ def fill_account_combo(ctx: AppContext, combo: QComboBox, *, everyone: str) -> N
     combo.clear()
     combo.addItem(everyone, None)
     with ctx.session() as session:
-        for account in list_accounts(session):
+        for account in list_accounts(session, counts=False):
             combo.addItem(account.name, account.id)
     index = combo.findData(current)
     combo.setCurrentIndex(max(index, 0))

@@ -80,7 +80,7 @@ class PostEditor(QDialog):
         self.account = QComboBox()
         self.account.addItem(tr("未指定微信号"), None)
         with self.ctx.session() as session:
-            for account in list_accounts(session):
+            for account in list_accounts(session, counts=False):
                 self.account.addItem(account.name, account.id)
         self.account.setCurrentIndex(max(self.account.findData(post.account_id if post else account_id), 0))
         self.pillar = QComboBox()
