@@ -25,7 +25,7 @@ from services.backup import backup_before_import
 from services.errors import UserError
 from services.excel.columns import KINDS, header_index, normalize_header
 from services.excel.kinds import KIND_CLASSES, Customers, Kind
-from services.excel.resolve import ImportContext
+from services.excel.resolve import ImportContext, describe_customer
 from services.excel.writing import Pending, Problems, Values
 from services.i18n import t
 
@@ -254,8 +254,9 @@ def _run(session: Session, kind: str, headers: list[str], rows: Iterable[tuple[i
     from services.auto_tags import apply_after_import  # 在某个群里 / 商品类别 rules follow the new rows
 
     apply_after_import(ctx.session, kind)
-    for _cid, problem in getattr(handler, "left_out", []):
-        result.errors.append(RowProblem(0, t("介绍人"), problem))
+    for cid, problem in getattr(handler, "left_out", []):  # imported, but without this referral
+        result.errors.append(RowProblem(0, t("介绍人"), t("{name}（已导入，未记介绍人）：{problem}",
+                                                          name=describe_customer(ctx, cid), problem=problem)))
     if cancelled is not None and cancelled():
         raise ImportCancelled(t("已取消导入，客户本没有任何改动"))
     batch.finished_at = datetime.now()  # to the microsecond: undo compares later edits with it

@@ -233,9 +233,14 @@ class Customers(Kind):
         self._add_totals(ctx, pending)
         pending.flush()
         self.left_out = self._add_referrals(ctx, pending)
+        from sqlalchemy import func
+
         from services.timeline import refresh_aggregates
 
-        refresh_aggregates(ctx.session, sorted(self.touched))
+        # A first import touches every customer: one pass over the table, not 5,000 ids at a time.
+        everyone = len(self.touched) >= int(ctx.session.scalar(
+            select(func.count()).select_from(Customer).where(Customer.deleted_at.is_(None))) or 0)
+        refresh_aggregates(ctx.session, None if everyone else sorted(self.touched))
 
     def _add_totals(self, ctx: ImportContext, pending: Pending) -> None:
         """累计消费 in the file but no such purchases in the store: record the difference as a purchase
@@ -274,7 +279,8 @@ class Customers(Kind):
             text = values.get("referrer", "")
             if text and not problems and text not in in_file and text.lower() not in in_file \
                     and ctx.find_customer(text) is None:
-                problems["referrer"] = t("介绍人“{name}”在文件和客户本里都找不到", name=text)
+                problems["referrer"] = (t("介绍人“{name}”在文件和客户本里都找不到", name=text)
+                                        if len(ctx.by_name.get(text.strip(), [])) < 2 else ctx.not_found(text))
 
     def _add_referrals(self, ctx: ImportContext, pending: Pending) -> list[tuple[int, str]]:
         """Link each customer to the 介绍人 named in the file; returns (customer id, problem) left out."""
@@ -282,7 +288,7 @@ class Customers(Kind):
         for cid, text in self.referrers.items():
             referrer = ctx.find_customer(text)
             if referrer is None:
-                left_out.append((cid, t("介绍人“{name}”找不到", name=text)))
+                left_out.append((cid, t("介绍人：{problem}", problem=ctx.not_found(text))))
                 continue
             problem = referral_problem(ctx, referrer, cid)
             if problem:
@@ -488,8 +494,7 @@ class Referrals(Kind):
             text = v.cell_text(raw.get(key))
             values[f"{key}_id"] = ctx.find_customer(text)
             if values[f"{key}_id"] is None:
-                problems[key] = (t("“{name}”在客户本里找不到（请先导入客户）", name=text) if text
-                                 else t("没有写是哪位客户"))
+                problems[key] = ctx.not_found(text)
         values["referred_on"] = _parse(raw, problems, "referred_on", v.parse_date)
         values["method"] = v.cell_text(raw.get("method")) or "口碑"
         if values["method"] not in REFERRAL_METHODS:

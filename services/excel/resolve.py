@@ -38,6 +38,7 @@ class ImportContext:
     accounts: dict[str, int] = field(default_factory=dict)
     custom_fields: dict[int, FieldDef] = field(default_factory=dict)
     next_customer_id: int = 1
+    reserved_ids: list[int] = field(default_factory=list)  # PostgreSQL: ids taken from the sequence, reversed
     dry_run: bool = False
 
     @classmethod
@@ -67,7 +68,9 @@ class ImportContext:
         if key.phone:
             self.by_phone.setdefault(key.phone, key.id)
         if key.name:
-            self.by_name.setdefault(key.name, []).append(key.id)
+            namesakes = self.by_name.setdefault(key.name, [])
+            if key.id not in namesakes:  # a row updating a customer remembers her again
+                namesakes.append(key.id)
 
     def match_customer(self, name: str, wechat_id: str, phone: str) -> int | None:
         """WeChat ID first, then phone, then the exact 备注名 — when that customer's own WeChat ID
@@ -93,9 +96,26 @@ class ImportContext:
         if digits in self.by_phone:
             return self.by_phone[digits]
         named = self.by_name.get(value, [])
-        return named[0] if len(named) >= 1 else None
+        return named[0] if len(named) == 1 else None
+
+    def not_found(self, text: str) -> str:
+        """Why find_customer(text) found no one, in one line: nothing written, several customers of
+        that 备注名 (which one is meant cannot be guessed), or no such customer."""
+        value = text.strip()
+        if not value:
+            return t("没有写是哪位客户")
+        namesakes = len(self.by_name.get(value, []))
+        if namesakes > 1:
+            return t("有 {n} 位客户都叫“{name}”，请改写成TA的微信号或手机号来区分", n=namesakes, name=value)
+        return t("“{name}”在客户本里找不到（请先导入客户）", name=value)
 
     def new_customer_id(self) -> int:
+        if self.session.get_bind().dialect.name == "postgresql":  # 团队模式: others insert meanwhile
+            from services.sqlutil import reserve_ids
+
+            if not self.reserved_ids:
+                self.reserved_ids = reserve_ids(self.session, "customer", 1000)[::-1]
+            return self.reserved_ids.pop()
         cid = self.next_customer_id
         self.next_customer_id += 1
         return cid

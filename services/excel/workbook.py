@@ -529,8 +529,7 @@ class _Referrals(Referrals):
         text = v.cell_text(raw.get(side))
         found = ctx.find_customer(text)
         if found is None and f"{side}_number" not in problems:
-            problems[side] = (t("“{name}”在客户本里找不到（请先导入客户）", name=text) if text
-                              else t("没有写是哪位客户"))
+            problems[side] = ctx.not_found(text)
         return found
 
     def _loops(self, referrer: int, referee: int) -> bool:

@@ -89,8 +89,32 @@ def _insert_customers_then_index(session: Session, rows: list[dict[str, Any]]) -
 
 def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
     connection = session.connection()
+    if not rows:
+        return
+    if connection.dialect.name != "sqlite":
+        for start in range(0, len(rows), INSERT_CHUNK):
+            connection.execute(table.insert(), rows[start:start + INSERT_CHUNK])
+        return
+    # SQLite: the driver's executemany over tuples, each value through its column type's own bind
+    # processor (dates as SQLAlchemy writes them) — SQLAlchemy's per-row parameter building was half
+    # the time of writing a large import.
+    dialect = connection.dialect
+    keys = list(rows[0])
+    columns = [table.c[key] for key in keys]
+    processors = [(i, p) for i, p in enumerate(c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns)
+                  if p is not None]
+    quote = dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
+           f"VALUES ({', '.join('?' * len(columns))})")
     for start in range(0, len(rows), INSERT_CHUNK):
-        connection.execute(table.insert(), rows[start:start + INSERT_CHUNK])
+        batch = []
+        for row in rows[start:start + INSERT_CHUNK]:
+            values = [row[key] for key in keys]
+            for i, process in processors:
+                if values[i] is not None:
+                    values[i] = process(values[i])
+            batch.append(tuple(values))
+        connection.exec_driver_sql(sql, batch)
 
 
 def _uniform(table: Any, bucket: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -26,6 +26,17 @@ def test_normalize_phone_refuses(typed: str) -> None:
         normalize_phone(typed)
 
 
+def test_names_are_spelled_as_pypinyin_spells_them_whole() -> None:
+    # Names are spelled a character at a time when no phrase could change a character's reading; a
+    # name with such a character (长 in 周长, 曾, 单, 吕 …) is spelled whole, as before.
+    from pypinyin import lazy_pinyin
+
+    for name in ("周长丽", "曾小贤", "单田芳", "吕丽", "王姐（杭州）", "Amy 张", "张丽123", "欧阳娜娜", "解晓东"):
+        expected = [s.lower() for s in lazy_pinyin(name, errors=list) if s.strip()]
+        assert pinyin_of(name)[0] == "".join(expected), name
+    assert pinyin_of("周长丽") == ("zhouchangli", "zcl")
+
+
 def test_pinyin_and_initials() -> None:
     assert pinyin_of("张丽") == ("zhangli", "zl")
     assert pinyin_of("陈晓燕") == ("chenxiaoyan", "cxy")

@@ -245,3 +245,37 @@ def test_custom_fields_named_like_built_in_columns_get_their_own_column(session:
     assert suggest_mapping(session, "customers", ["备注名", "城市", "城市", "渠道", "来源渠道"]) == {
         0: "remark_name", 1: "city", 2: f"custom:{city}", 3: f"custom:{channel}", 4: "source"}
     assert suggest_mapping(session, "notes", ["客户", "渠道", "内容"]).get(1) != f"custom:{channel}"
+
+
+def test_a_referrer_named_by_a_name_two_customers_share_is_not_guessed(session: Session) -> None:
+    create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zl_hz"))
+    create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zl_sh"))
+    result = do_import(session, rows(["王芳", "", "", "", "", "", "", "", "张丽"]))
+    assert result.created == 0 and result.errors[0].column == "介绍人"
+    assert "2 位客户都叫“张丽”" in result.errors[0].message
+    # Written as her WeChat ID, the same referrer is found.
+    again = do_import(session, rows(["王芳", "", "", "", "", "", "", "", "zl_sh"]))
+    assert again.created == 1 and not again.errors
+    referrer = session.scalar(select(Referral.referrer_id).where(Referral.referee_id == customers(session)["王芳"].id))
+    assert session.get(Customer, referrer).wechat_id == "zl_sh"
+
+
+def test_a_referrals_sheet_naming_a_shared_name_is_reported(session: Session) -> None:
+    create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zl_hz"))
+    create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zl_sh"))
+    create_customer(session, CustomerInput(remark_name="王芳"))
+    result = do_import(session, [(2, ["张丽", "王芳", "口碑"])], headers=["介绍人", "被介绍人", "方式"], kind="referrals")
+    assert result.created == 0 and "2 位客户都叫“张丽”" in result.errors[0].message
+    assert session.scalar(select(func.count()).select_from(Referral)) == 0
+
+
+def test_a_referrer_in_the_file_sharing_a_name_with_the_store_is_left_out_and_named(session: Session) -> None:
+    create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zl_hz"))
+    result = do_import(session, rows(
+        ["张丽", "zl_new", "", "", "", "", "", "", ""],  # a second 张丽, new in the file
+        ["王芳", "", "", "", "", "", "", "", "张丽"],
+    ))
+    assert result.created == 2
+    [problem] = result.errors
+    assert problem.column == "介绍人" and "王芳" in problem.message and "2 位客户都叫“张丽”" in problem.message
+    assert session.scalar(select(func.count()).select_from(Referral)) == 0
