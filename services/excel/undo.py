@@ -139,6 +139,10 @@ def _undo(session: Session, batch: ImportBatch) -> UndoResult:
         if change.table_name in RESTORERS:
             RESTORERS[change.table_name](session, change.record_id, change.before)
             continue
+        if change.table_name.startswith(CREATED):
+            restored -= 1
+            removed += _remove_if_unused(session, change.table_name[len(CREATED):], change.record_id)
+            continue
         model = RECORD_TABLES[change.table_name]
         session.execute(update(model).where(model.id == change.record_id)
                         .values(_typed(model, change.before)))
@@ -148,7 +152,35 @@ def _undo(session: Session, batch: ImportBatch) -> UndoResult:
     for chunk in chunks(sorted(live)):
         refresh_search_text(session, chunk)
     refresh_aggregates(session, sorted(live))
+    from services.auto_tags import apply_after_import
+
+    apply_after_import(session, batch.kind)  # 在某个群里 / 商品类别 rules follow the rows taken back
     return UndoResult(removed, restored, [])
+
+
+CREATED = "created:"  # ImportChange.table_name of a setup record (tag, account …) an import created
+
+
+def created_change(model: Any) -> str:
+    return CREATED + str(model.__tablename__)
+
+
+def _remove_if_unused(session: Session, table_name: str, record_id: int) -> int:
+    """Delete a setup record an import created, unless a row of any table still points at it (a tag
+    the seller has since given a customer of her own, an account a post is planned on …): 1 or 0.
+    The import's own rows are gone by now; changes are taken back newest first, so a group's tags
+    go before the group."""
+    from models.base import Base
+
+    table = Base.metadata.tables.get(table_name)
+    if table is None:
+        return 0
+    for other in Base.metadata.sorted_tables:
+        for key in other.foreign_keys:
+            if key.column.table is table and session.execute(
+                    select(key.parent).where(key.parent == record_id).limit(1)).first() is not None:
+                return 0
+    return int(session.execute(delete(table).where(table.c.id == record_id)).rowcount)  # type: ignore[attr-defined]
 
 
 def _restore_custom_value(session: Session, customer_id: int, before: dict[str, Any]) -> None:

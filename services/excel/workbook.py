@@ -21,8 +21,9 @@ Decisions:
   Tag groups, tags, WeChat accounts and custom fields the store already has are reused by name,
   as they are (an existing field of another type is refused).
 - Everything is one transaction and one import batch (kind "all"): `undo_import` takes back every
-  customer and record it created. The setup it created stays after an undo (undo knows only the
-  record tables); it is reused by name when the workbook is imported again.
+  customer and record it created, and the setup it created (tag groups, tags, WeChat accounts, custom
+  fields, campaigns: each noted as a "created:<table>" change) when nothing uses it any more — a tag
+  the seller has since put on a customer of her own stays.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ from services.excel.export import (
 from services.excel.kinds import Customers, FollowUps, Kind, Notes, Purchases, Referrals
 from services.excel.reader import Spreadsheet, open_spreadsheet
 from services.excel.resolve import ImportContext, describe_customer
-from services.excel.writing import Pending, Problems, Values
+from services.excel.undo import created_change
+from services.excel.writing import Pending, Problems, Values, note_change
 from services.i18n import t
 from services.sqlutil import chunks
 from services.tags import save_group, save_tag
@@ -309,6 +311,11 @@ class _Restore:
 
     # ---- setup -------------------------------------------------------------------------------------
 
+    def _made(self, model: Any, record_id: int) -> None:
+        """A setup record this restore created: counted, and noted for undo (services.excel.undo)."""
+        self.created += 1
+        note_change(self.session, self.batch.id, created_change(model), record_id, {})
+
     def _tags(self) -> None:
         groups = {name: gid for gid, name in self.session.execute(select(TagGroup.id, TagGroup.name))}
         tags = {(gid, name): tid for tid, gid, name in self.session.execute(select(Tag.id, Tag.group_id, Tag.name))}
@@ -327,11 +334,11 @@ class _Restore:
                 continue
             if group_name not in groups:
                 groups[group_name] = save_group(self.session, group_name, multi=multi, color=colors[0], commit=False)
-                self.created += 1
+                self._made(TagGroup, groups[group_name])
             gid = groups[group_name]
             if tag_name and (gid, tag_name) not in tags:
                 tags[gid, tag_name] = save_tag(self.session, gid, tag_name, color=colors[1], commit=False)
-                self.created += 1
+                self._made(Tag, tags[gid, tag_name])
             if tag_name:
                 found.append((group_name, tag_name, tags[gid, tag_name]))
         names = Counter(tag_name for _, tag_name, _ in found)
@@ -350,10 +357,12 @@ class _Restore:
                 self._report("accounts", row, {name: t("微信号名称为空")}, column_of)
             elif account not in accounts:
                 accounts.add(account)
-                self.session.add(WechatAccount(name=account, wechat_id=fold(v.cell_text(cells.get(wechat_id))),
-                                               note=v.cell_text(cells.get(note)), sort=sort))
+                made = WechatAccount(name=account, wechat_id=fold(v.cell_text(cells.get(wechat_id))),
+                                     note=v.cell_text(cells.get(note)), sort=sort)
+                self.session.add(made)
+                self.session.flush()
+                self._made(WechatAccount, made.id)
                 sort += 1
-                self.created += 1
 
     def _fields(self) -> None:
         existing = {f.name: f for f in self.session.scalars(select(CustomField))}
@@ -383,7 +392,7 @@ class _Restore:
                                                    sort=sort)
                 self.session.add(existing[field_name])
                 self.session.flush()
-                self.created += 1
+                self._made(CustomField, existing[field_name].id)
 
     def _campaigns(self) -> None:
         """裂变活动 by name (one the store has is kept as it is); before 转介绍, whose 活动 names them."""
@@ -403,10 +412,11 @@ class _Restore:
                 self._report("campaigns", row, problems, column_of)
             elif title not in existing:
                 existing.add(title)
-                self.session.add(Campaign(name=title, method=kind, starts_on=days[0], ends_on=days[1],
-                                          goal=v.cell_text(cells.get(goal)), cost_cents=cents,
-                                          note=v.cell_text(cells.get(note))))
-                self.created += 1
+                made = Campaign(name=title, method=kind, starts_on=days[0], ends_on=days[1],
+                                goal=v.cell_text(cells.get(goal)), cost_cents=cents, note=v.cell_text(cells.get(note)))
+                self.session.add(made)
+                self.session.flush()
+                self._made(Campaign, made.id)
 
     # ---- customers and their records -------------------------------------------------------------
 

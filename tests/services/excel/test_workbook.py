@@ -257,6 +257,7 @@ def test_undo_takes_the_whole_workbook_back(session: Session, shop: dict[str, in
                                             tmp_path: Path) -> None:
     out = tmp_path / "全部.xlsx"
     export_all(session, out)
+    before = setup_of(fresh)
     result = import_workbook(fresh, out)
     assert result.batch_id is not None
     undo_import(fresh, result.batch_id)
@@ -264,7 +265,8 @@ def test_undo_takes_the_whole_workbook_back(session: Session, shop: dict[str, in
     assert {k: left[k] for k in ("customer", "note", "purchase", "follow_up", "referral", "customer_tag",
                                  "custom_field_value")} == dict.fromkeys(
         ("customer", "note", "purchase", "follow_up", "referral", "customer_tag", "custom_field_value"), 0)
-    # The tag groups, accounts and fields it made stay, and a second import reuses them.
+    # The tag groups, tags, accounts and fields it made are gone too; importing again brings them back.
+    assert setup_of(fresh) == before
     import_workbook(fresh, out)
     assert customer_book(fresh) == customer_book(session)
     assert setup_of(fresh) == setup_of(session)
@@ -425,3 +427,17 @@ def test_the_workbook_import_runs_from_the_command_line(session: Session, shop: 
     assert printed == {"batch_id": 1, "sheets": written}
     assert main.main(["import", str(out), "--kind", "all", "--data-dir", target]) == 2
     assert "只能导入到没有客户的客户本" in capsys.readouterr().err
+
+
+def test_undo_keeps_the_setup_the_seller_has_used_since(session: Session, shop: dict[str, int], fresh: Session,
+                                                       tmp_path: Path) -> None:
+    out = tmp_path / "全部.xlsx"
+    export_all(session, out)
+    result = import_workbook(fresh, out)
+    assert result.batch_id is not None
+    pu_er = fresh.scalar(select(Tag.id).where(Tag.name == "普洱"))
+    create_customer(fresh, CustomerInput(remark_name="新客人"), [pu_er])  # her own customer, after the import
+    undo_import(fresh, result.batch_id)
+    assert [c.remark_name for c in fresh.scalars(select(Customer))] == ["新客人"]
+    assert fresh.scalars(select(Tag.name).order_by(Tag.name)).all() == ["普洱"]  # still on 新客人
+    assert fresh.scalars(select(TagGroup.name)).all() == ["兴趣"]  # the group of a tag kept
