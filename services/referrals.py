@@ -364,6 +364,27 @@ def referrals_by(session: Session, customer_id: int) -> list[ReferralRow]:
                  .order_by(Referral.referred_on, Referral.id))
 
 
+def timeline_items(session: Session, customer_id: int) -> list[Any]:
+    """The customer's timeline entries for referrals: who brought her, and each customer she brought
+    (TimelineItem kind "referral", `id` the referral's; edited on the 转介绍 page or 介绍人…)."""
+    from services.timeline import TimelineItem
+
+    items: list[Any] = []
+    came = referral_of(session, customer_id)
+    rows = [(came, t("由 {name} 介绍", name=came.referrer_name))] if came else []
+    rows += [(row, t("介绍了 {name}", name=row.referee_name)) for row in referrals_by(session, customer_id)]
+    for row, title in rows:
+        when = (datetime.combine(row.referred_on, datetime.min.time()) if row.referred_on
+                else session.scalar(select(Referral.created_at).where(Referral.id == row.id)) or datetime.now())
+        campaign = t("（{campaign}）", campaign=row.campaign_name) if row.campaign_name else ""
+        reward = t("奖励：{reward}（{status}）", reward=row.reward_text, status=t(row.reward_status)) \
+            if row.reward_text else ""
+        body = "  ".join(x for x in (t(row.method) + campaign, reward, row.note) if x)
+        items.append(TimelineItem("referral", row.id, when, title, body,
+                                  done=row.reward_status != "待发放"))
+    return items
+
+
 def referred_count(session: Session, customer_id: int) -> int:
     referee = aliased(Customer)
     return int(session.scalar(

@@ -31,6 +31,7 @@ MAX_AMOUNT = Decimal(100_000_000)
 @dataclass(frozen=True)
 class TimelineItem:
     kind: str  # "note" | "purchase" | "follow_up" | "group" (id = the group's) | "moment" (id = the post's) | "care"
+    # | "referral" (id = the referral's)
     id: int
     when: datetime
     title: str  # 身份 / 购买 ¥1,280 / 跟进 …
@@ -221,6 +222,9 @@ def timeline(session: Session, customer_id: int, today: date | None = None) -> l
     from services.care import timeline_items as care_timeline_items  # 关怀: gifts, visits, services …
 
     items += care_timeline_items(session, customer_id)
+    from services.referrals import timeline_items as referral_timeline_items  # 转介绍: 由谁介绍, 介绍了谁
+
+    items += referral_timeline_items(session, customer_id)
     items.sort(key=lambda item: (not item.pinned, -item.when.timestamp(), -item.id))
     return items
 

@@ -294,3 +294,19 @@ def test_the_trash_page_lists_and_restores_referrals_and_campaigns(session: Sess
     rf.trash_referrals(session, [rid])
     PAGE_SOURCES["referral"].purge(session, None)
     assert rf.list_trashed_referrals(session) == []
+
+
+def test_both_customers_timelines_show_the_referral(session: Session, people: dict[str, int]) -> None:
+    from services.timeline import timeline
+
+    rf.log_referral(session, people["王姐"], people["李老师"], referred_on=date(2026, 3, 8), method="拼团",
+                    reward_kind="红包", reward_value_cents=5000, reward_status="待发放")
+    rf.log_referral(session, people["王姐"], people["张总"], referred_on=date(2026, 4, 1))
+    mine = [i for i in timeline(session, people["王姐"]) if i.kind == "referral"]
+    assert [(i.title, i.when.date()) for i in mine] == [("介绍了 张总", date(2026, 4, 1)),
+                                                        ("介绍了 李老师", date(2026, 3, 8))]
+    assert "奖励：红包 ¥50（待发放）" in mine[1].body and not mine[1].done
+    [came] = [i for i in timeline(session, people["李老师"]) if i.kind == "referral"]
+    assert came.title == "由 王姐 介绍" and came.body.startswith("拼团")
+    trash_customers(session, [people["张总"]])  # a customer in the 回收站 leaves the referrer's timeline
+    assert [i.title for i in timeline(session, people["王姐"]) if i.kind == "referral"] == ["介绍了 李老师"]

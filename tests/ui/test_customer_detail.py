@@ -371,3 +371,20 @@ def test_open_in_a_window_of_its_own(qtbot, ctx, shown, customer_id, monkeypatch
     monkeypatch.setattr("ui.customers.detail.inform", lambda *_a: None)
     click(qtbot, shown.delete_button)
     assert not window.isVisible() and customer_id not in CustomerWindow._open
+
+
+def test_the_referral_shows_on_the_timeline_read_only(ctx, shown, customer_id):
+    from PySide6.QtWidgets import QLabel
+
+    from services.referrals import log_referral
+
+    with ctx.session() as session:
+        friend = create_customer(session, CustomerInput(remark_name="王芳")).id
+        log_referral(session, customer_id, friend, referred_on=date(2026, 5, 1), method="口碑",
+                     reward_kind="红包", reward_value_cents=2000, reward_status="待发放")
+    shown.show_customer(customer_id)
+    [card] = [c for c in shown.timeline.cards() if c.item.kind == "referral"]
+    labels = [label.text() for label in card.findChildren(QLabel)]
+    assert "介绍了 王芳" in labels and "奖励待发放" in labels and card.when.text() == "2026-05-01"
+    assert "红包 ¥20" in card.body.text()
+    assert card._actions(card.item) == []  # edited on the 转介绍 page, not here

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 from sqlalchemy import select
 
@@ -149,9 +150,14 @@ def test_leaderboard_double_click_opens_the_tree(qtbot, page, people, ui_store) 
         log_referral(s, people["王姐"], people["李老师"])
         log_referral(s, people["李老师"], people["张总"])
         log_referral(s, people["王姐"], people["赵阿姨"])
+        for days in (5, 40):  # bought twice lately, at a full price: none of the four loyalty types
+            save_purchase(s, people["王姐"], date.today() - timedelta(days=days), "熟普", 1, "800")
     board = page.show_tab("leaderboard")
     qtbot.waitUntil(lambda: len(board.model.rows) == 2)
     assert [(r.name, r.referred, r.buyers) for r in board.model.rows] == [("王姐", 2, 1), ("李老师", 1, 0)]
+    headers = [board.model.headerData(c, Qt.Orientation.Horizontal) for c in range(board.model.columnCount())]
+    types = [board.model.index(r, headers.index("忠诚类型")).data() for r in range(2)]
+    assert types == ["未归类", "低需求"]  # never a blank cell
     board.view.selectRow(0)
     board.view.doubleClicked.emit(board.model.index(0, 1))
     dialog = ReferralTreeDialog._open[-1]

@@ -217,8 +217,10 @@ class CustomerTableModel(QAbstractTableModel):
             return row.next_follow_up_on.isoformat() if row.next_follow_up_on else ""
         if key == "source":
             return row.source
-        if key in ("rfm_segment", "loyalty_type"):
-            return tr(getattr(row, key)) if getattr(row, key) else ""
+        if key == "loyalty_type":  # none of the four types holds: 未归类, as on the 分层 page
+            return tr(row.loyalty_type or "未归类")
+        if key == "rfm_segment":
+            return tr(row.rfm_segment) if row.rfm_segment else ""
         if key == "points_balance":
             return f"{row.points_balance:,}" if row.points_balance else ""
         if key == "member_level":

@@ -51,7 +51,8 @@ PURCHASE_COLOR, FOLLOW_UP_COLOR, DONE_COLOR, OVERDUE_COLOR, PIN_COLOR = (
     "#2e7d32", "#6a1b9a", "#9e9e9e", "#d32f2f", "#f57c00")
 MOMENT_COLOR = "#7cb342"  # 朋友圈 (as on 今天)
 CARE_COLOR = "#d81b60"  # 关怀 (as on 今天)
-READ_ONLY = ("group", "moment", "care")  # edited on their own pages (社群, 朋友圈, 关怀… / 会员关怀)
+REFERRAL_COLOR = "#00897b"  # 转介绍
+READ_ONLY = ("group", "moment", "care", "referral")  # edited on their own pages (社群, 朋友圈, 关怀…, 转介绍)
 
 
 def badge(text: str, color: str) -> QLabel:
@@ -142,6 +143,10 @@ class TimelineCard(QFrame):
                 item.when.strftime("%Y-%m-%d")
         if item.kind == "moment":  # 朋友圈: liked, commented, asked or ordered from a post (read-only here)
             return MOMENT_COLOR, [(tr("朋友圈"), MOMENT_COLOR)], item.when.strftime("%Y-%m-%d %H:%M")
+        if item.kind == "referral":  # 转介绍: who brought her, whom she brought (edited on 转介绍 / 介绍人…)
+            owed = [] if item.done else [(tr("奖励待发放"), PIN_COLOR)]
+            badges = [(tr("转介绍"), REFERRAL_COLOR), (item.title, REFERRAL_COLOR), *owed]
+            return REFERRAL_COLOR, badges, item.when.strftime("%Y-%m-%d")
         if item.kind == "care":  # 关怀: a gift, visit, service or favour (edited through 关怀…)
             return CARE_COLOR, [(tr("关怀"), CARE_COLOR), (item.title, CARE_COLOR)], item.when.strftime("%Y-%m-%d")
         due = item.when.date()

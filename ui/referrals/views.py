@@ -286,7 +286,7 @@ class LeaderboardTab(QWidget):
             Col(tr("转化率"), lambda r: percent(r.conversion), sort=lambda r: r.conversion, align_right=True),
             Col(tr("带来消费"), lambda r: cny(r.revenue_cents), sort=lambda r: r.revenue_cents, align_right=True),
             Col(tr("本人消费"), lambda r: cny(r.own_spent_cents), sort=lambda r: r.own_spent_cents, align_right=True),
-            Col(tr("忠诚类型"), lambda r: tr(r.loyalty_type) if r.loyalty_type else ""),
+            Col(tr("忠诚类型"), lambda r: tr(r.loyalty_type or "未归类")),
             Col(tr("最近一次介绍"), lambda r: day_text(r.last_referred_on), sort=lambda r: r.last_referred_on),
         ], self)
         self.view = make_view(self.model, name="leaderTable")
