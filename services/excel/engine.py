@@ -173,18 +173,24 @@ def _problems(row: int, problems: Problems, headers: list[str], mapping: dict[in
 
 
 def check_rows(session: Session, kind: str, headers: list[str], rows: Iterable[tuple[int, list[Any]]],
-               options: ImportOptions) -> list[CheckedRow]:
-    """The preview: every row parsed and validated, duplicates found; nothing is written."""
+               options: ImportOptions, *, keep_values: bool = True) -> list[CheckedRow]:
+    """The preview: every row parsed and validated, duplicates found; nothing is written.
+
+    `keep_values=False` (the wizard, which shows the cells and reads only each row's action and
+    problems) leaves CheckedRow.values empty and parses row by row: a 100,000-row preview then
+    holds no parsed copy of the file. A 介绍人 column still needs every row parsed first."""
     _check_kind(kind)
     ctx = ImportContext.load(session)
     handler = KIND_CLASSES[kind]()
-    parsed = [(row, *handler.parse(ctx, _raw(cells, options.mapping))) for row, cells in rows]
+    parsed: Iterable[tuple[int, Values, Problems]] = (
+        (row, *handler.parse(ctx, _raw(cells, options.mapping))) for row, cells in rows)
     if isinstance(handler, Customers) and "referrer" in options.mapping.values():
+        parsed = list(parsed)
         handler.check_referrers(ctx, [(values, problems) for _row, values, problems in parsed])
     checked: list[CheckedRow] = []
     seen: set[tuple[Any, ...]] = set()
     for row, values, problems in parsed:
-        item = CheckedRow(row, values, _problems(row, problems, headers, options.mapping, kind))
+        item = CheckedRow(row, values if keep_values else {}, _problems(row, problems, headers, options.mapping, kind))
         if not problems:
             key = handler.file_key(values)
             item.in_file_duplicate = key is not None and key in seen

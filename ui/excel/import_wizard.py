@@ -354,7 +354,7 @@ class ImportWizard(QDialog):
 
         def work(progress: Progress) -> list[CheckedRow]:
             with store.db.session() as session:
-                return check_rows(session, kind, headers, rows(progress), ImportOptions(mapping))
+                return check_rows(session, kind, headers, rows(progress), ImportOptions(mapping), keep_values=False)
 
         def done(checked: object) -> None:
             same_rows = self._checked_key is not None and self._checked_key[0] == self._table_key

@@ -279,3 +279,16 @@ def test_a_referrer_in_the_file_sharing_a_name_with_the_store_is_left_out_and_na
     [problem] = result.errors
     assert problem.column == "介绍人" and "王芳" in problem.message and "2 位客户都叫“张丽”" in problem.message
     assert session.scalar(select(func.count()).select_from(Referral)) == 0
+
+
+def test_the_lean_preview_judges_every_row_as_the_full_one(session: Session) -> None:
+    create_customer(session, CustomerInput(remark_name="老客户", wechat_id="old_1"))
+    data = rows(["张丽", "zl1", 13800138000, "", "", "", "", "", ""], ["赵磊", "", "1380013800", "", "", "", "", "", ""],
+                ["老客户", "old_1", "", "", "", "", "", "", ""], ["张丽", "zl1", "", "", "", "", "", "", ""])
+    headers = HEADERS[:-1] + ["备用"]  # no 介绍人 column: the lean preview parses row by row
+    options = ImportOptions(suggest_mapping(session, "customers", headers))
+    full = check_rows(session, "customers", headers, data, options)
+    lean = check_rows(session, "customers", headers, data, options, keep_values=False)
+    assert [r.action for r in lean] == [r.action for r in full] == ["create", "error", "update", "merge"]
+    assert [r.problems for r in lean] == [r.problems for r in full]
+    assert all(r.values == {} for r in lean) and full[0].values["remark_name"] == "张丽"
