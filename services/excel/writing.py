@@ -36,7 +36,7 @@ class Pending:
             row["import_batch_id"] = self.batch_id
         bucket = self.rows.setdefault(model, [])
         bucket.append(row)
-        if model is Customer and len(bucket) >= INSERT_CHUNK:
+        if len(bucket) >= INSERT_CHUNK:  # customers go first, so their records can follow at any time
             self.flush()
 
     def flush(self) -> None:
