@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="keben", description="客本 KeBen — 微信私域客户本")
     _global_options(parser, top=True)
     parser.add_argument("--smoke", action="store_true", help="离屏启动界面，打开每个页面后退出")
+    from resources.app_info import APP_NAME, VERSION  # pyproject.toml's version (bundled when frozen)
+
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}", help="显示版本后退出")
     parser.add_argument("--bench-start", metavar="PAGE", default=None, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -113,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="FILE")
     restore.add_argument("--json", action="store_true")
 
+    move = commands.add_parser("transfer", help="迁移到服务器（团队模式），或从服务器复制回本机")
+    _global_options(move, top=False)
+    direction = move.add_mutually_exclusive_group(required=True)
+    direction.add_argument("--to", metavar="URL", default=None, help="把本机数据复制到这个空的 PostgreSQL 数据库")
+    direction.add_argument("--from", dest="source", metavar="URL", default=None,
+                           help="把服务器上的数据复制到本机（数据文件夹必须是空的）")
+    move.add_argument("--json", action="store_true")
+
     shot = commands.add_parser("screenshot", help="把每个页面截图到文件夹")
     _global_options(shot, top=False)
     shot.add_argument("--out", required=True, metavar="DIR")
@@ -131,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     runners: dict[str | None, Callable[[argparse.Namespace, DataDir], int]] = {
         None: _run_gui, "screenshot": _run_gui,
         **dict.fromkeys(("demo", "find", "today", "import", "export", "undo-import", "imports", "report",
-                         "backup", "restore"), _run_command),
+                         "backup", "restore", "transfer"), _run_command),
     }
     try:
         return runners[args.command](args, data_dir)

@@ -8,19 +8,24 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS = Path(__file__).with_name("migrations")
+from resources import resource_path
+
+# From the source tree or the installed bundle (resources.resource_path; see installer/keben.spec).
+MIGRATIONS = resource_path("models", "migrations")
 # The newest migration's revision. A store already there opens without loading Alembic (0.3 s);
 # tests/services/test_migrations.py checks this equals Alembic's head.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 
 
 class Database:
     """One store: an engine, a session factory, and what kind of server is behind it."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, data_root: Path | None = None) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # session.info["data_root"]: the data folder (images, media) also when the rows are on a server.
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False,
+                                     info={"data_root": data_root} if data_root is not None else None)
 
     @property
     def is_sqlite(self) -> bool:
@@ -43,7 +48,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # connect_timeout: a server that cannot be reached is told in seconds, not after minutes.
+    connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamps
@@ -52,13 +52,16 @@ class PointEntry(Timestamps, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     purchase_id: Mapped[int | None] = mapped_column(ForeignKey("purchase.id", ondelete="SET NULL"), default=None)
     referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id", ondelete="SET NULL"), default=None)
+    # The group of a 社群打卡 entry (services.points.record_checkins): one per member, group and day.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("chat_group.id", ondelete="SET NULL"), default=None)
     expires_on: Mapped[date | None] = mapped_column(Date, default=None)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     import_batch_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
 
     __table_args__ = (Index("ix_point_entry_customer", "customer_id", "entry_on"),
                       Index("ix_point_entry_purchase", "purchase_id"),  # deleting purchases looks them up
-                      Index("ix_point_entry_referral", "referral_id"))
+                      Index("ix_point_entry_referral", "referral_id"),
+                      Index("ix_point_entry_group", "group_id", "entry_on"))  # a group's check-ins of a day
 
 
 class MemberTier(Timestamps, Base):
@@ -89,6 +92,19 @@ class AutoTagRule(Timestamps, Base):
     tag_id: Mapped[int] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"))
     enabled: Mapped[bool] = mapped_column(Boolean, default=False)  # previewed before it is switched on
     sort: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AutoTagExclusion(Base):
+    """A customer the seller took a rule's tag off by hand: the rule leaves them alone until the
+    seller clears the rule's exclusions (services.auto_tags)."""
+
+    __tablename__ = "auto_tag_exclusion"
+
+    rule_id: Mapped[int] = mapped_column(ForeignKey("auto_tag_rule.id", ondelete="CASCADE"), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True,
+                                             index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.now,
+                                                 server_default=func.current_timestamp())
 
 
 class CareEntry(Timestamps, Base):

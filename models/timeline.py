@@ -44,7 +44,11 @@ class Purchase(Timestamps, Base):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)  # 回收站
     import_batch_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)  # created by
 
-    __table_args__ = (Index("ix_purchase_customer", "customer_id", "purchased_on"),)
+    __table_args__ = (
+        Index("ix_purchase_customer", "customer_id", "purchased_on"),
+        # 该复购了: a product's purchases since a day (services.repurchase.product_due, at every 今天)
+        Index("ix_purchase_product_day", "product_id", "purchased_on"),
+    )
 
 
 class FollowUp(Timestamps, Base):

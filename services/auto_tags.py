@@ -13,8 +13,9 @@ How rules tag (`apply_rules`):
 - Hand-given tags (auto_rule_id NULL) are never touched: a customer the seller tagged by hand keeps
   the tag as a hand tag even when a rule would also give it; a rule never takes a hand tag off.
   Tagging by hand a customer who carries the tag automatically makes it a hand tag (services.tags).
-- Taking an automatic tag off by hand lasts only while the condition does not hold: the rule gives it
-  back at its next run. To keep it off, switch the rule off or narrow its condition.
+- Taking an automatic tag off by hand keeps it off: services.tags records an exclusion per rule and
+  customer (auto_tag_exclusion, `note_hand_removal`), the rule never gives that customer the tag again,
+  and its preview says "已手动去掉 N 位". `clear_exclusions` forgets them (the rule, if on, runs again).
 - A rule's tag must be in a multi-choice tag group: in a single-choice group (消费能力 高/中/低) adding
   one tag takes the group's other tag off, which would fight the seller's hand choice, so such rules
   are refused (save and switch on), and skipped with a `problem` if the group becomes single-choice.
@@ -24,9 +25,10 @@ How rules tag (`apply_rules`):
 
 When rules run: after purchases change (services.timeline.refresh_aggregates, for the customers
 touched — imports, undo and the trash go through it too), after group memberships change
-(services.groups), after an import of memberships or products (services.excel.engine), on switching a
-rule on or editing it, and for everyone once a day at start (`age_auto_tags`: "90 天没买" moves with
-the calendar).
+(services.groups), after an import of memberships or products (services.excel.engine) and the undo of
+one (services.excel.undo, `apply_after_import`), after a product's category changes or a product is
+purged (services.products: the category rules, for its buyers), on switching a rule on or editing it,
+and for everyone once a day at start (`age_auto_tags`: "90 天没买" moves with the calendar).
 """
 
 from __future__ import annotations
@@ -52,21 +54,22 @@ from models import (
     Tag,
     TagGroup,
 )
-from models.loyalty import AUTO_TAG_KINDS
+from models.loyalty import AUTO_TAG_KINDS, AutoTagExclusion
 from services import settings_store
 from services.errors import NotFoundError, ValidationError
 from services.i18n import t
-from services.sqlutil import chunks
+from services.sqlutil import chunks, insert_ignore
 
 log = logging.getLogger("keben")
 KIND_LABELS = {"category": "买过某类商品", "spend_12m": "近12个月消费满", "no_purchase_days": "多少天没有购买",
                "in_group": "在某个群里"}
 MAX_CENTS = 10_000_000_000  # ¥1 亿
 SAMPLE = 8  # names shown in a preview
+NAMES_BY_LOOKUP = 2000  # a preview's names: looked up by id up to this many customers, else found by spending
 FULL_PASS_FROM = 20_000  # more touched customers than this: one pass over everyone is quicker
 LAST_FULL_PASS = settings_store.declare("auto_tags.last_full_pass", str, "", "自动标签上次全部重算的日期")
-RULE_INPUT_IMPORTS = ("group-members", "groups", "products")  # imports that change a rule's input without
-# going through refresh_aggregates (customers and purchases do)
+RULE_INPUT_IMPORTS = ("group-members", "groups", "products", "all")  # imports (and their undo) that change a
+# rule's input without going through refresh_aggregates for every customer touched (customers and purchases do)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class RuleInfo:
     condition: str  # the condition in words: 买过「普洱」类商品
     tagged: int  # live customers carrying the tag from this rule
     problem: str = ""  # why it cannot run (its tag's group became single-choice, the group is gone)
+    excluded: int = 0  # live customers the seller took the rule's tag off by hand (it leaves them alone)
 
 
 @dataclass(frozen=True)
@@ -96,14 +100,20 @@ class RulePreview:
     already: int  # meeting it and carrying the tag already (by hand or from another rule)
     sample_add: tuple[str, ...] = field(default_factory=tuple)
     sample_remove: tuple[str, ...] = field(default_factory=tuple)
+    excluded: int = 0  # meeting it, but the seller took this rule's tag off them by hand: left alone
 
     def summary(self) -> str:
-        """会给 312 位客户打上标签，摘掉 5 位的（另有 20 位已经有这个标签）."""
+        """会给 312 位客户打上标签，摘掉 5 位的（另有 20 位已经有这个标签；已手动去掉 3 位）."""
         text = t("会给 {n} 位客户打上标签", n=self.would_add)
         if self.would_remove:
             text += t("，从 {n} 位客户身上摘掉", n=self.would_remove)
+        notes = []
         if self.already:
-            text += t("（另有 {n} 位已经有这个标签）", n=self.already)
+            notes.append(t("另有 {n} 位已经有这个标签", n=self.already))
+        if self.excluded:
+            notes.append(t("已手动去掉 {n} 位", n=self.excluded))
+        if notes:
+            text += t("（{notes}）", notes="；".join(notes))
         return text
 
 
@@ -129,10 +139,13 @@ def list_rules(session: Session) -> list[RuleInfo]:
         .join(Tag, Tag.id == AutoTagRule.tag_id).join(TagGroup, TagGroup.id == Tag.group_id)
         .order_by(AutoTagRule.sort, AutoTagRule.id)).all()
     groups = _group_names(session)
+    excluded = dict(session.execute(
+        select(AutoTagExclusion.rule_id, func.count()).join(Customer, Customer.id == AutoTagExclusion.customer_id)
+        .where(Customer.deleted_at.is_(None)).group_by(AutoTagExclusion.rule_id)).all())
     return [RuleInfo(rule.id, rule.name, rule.kind, dict(rule.params or {}), rule.tag_id, tag_name,
                      tag_color or group_color, group_name, rule.enabled, rule.sort,
                      describe(rule.kind, rule.params or {}, groups), int(tagged.get(rule.id, 0)),
-                     _problem(session, rule, multi))
+                     _problem(session, rule, multi), int(excluded.get(rule.id, 0)))
             for rule, tag_name, tag_color, group_name, group_color, multi in rows]
 
 
@@ -285,6 +298,38 @@ def run_now(session: Session, rule_ids: Sequence[int] | None = None) -> dict[str
     return result
 
 
+# ---- tags taken off by hand ----------------------------------------------------------------------
+
+def note_hand_removal(session: Session, customer_ids: Sequence[int], tag_ids: Sequence[int] | None = None) -> int:
+    """The seller is taking tags off these customers by hand (these tags, or all): each one a rule
+    gave becomes an exclusion, so the rule does not give it back. Call before the tags are deleted;
+    no commit; returns the exclusions recorded."""
+    rows: list[dict[str, Any]] = []
+    for chunk in chunks(sorted(set(customer_ids))):
+        statement = select(CustomerTag.auto_rule_id, CustomerTag.customer_id).where(
+            CustomerTag.customer_id.in_(chunk), CustomerTag.auto_rule_id.is_not(None))
+        if tag_ids is not None:
+            statement = statement.where(CustomerTag.tag_id.in_(list(tag_ids)))
+        rows.extend({"rule_id": rid, "customer_id": cid} for rid, cid in session.execute(statement))
+    insert_ignore(session, AutoTagExclusion, rows)
+    return len(rows)
+
+
+def clear_exclusions(session: Session, rule_id: int) -> int:
+    """Forget the customers the seller took this rule's tag off: a rule that is on tags them again
+    at once. Commits; returns how many were forgotten."""
+    rule = get_rule(session, rule_id)
+    cleared = _rowcount(session.execute(delete(AutoTagExclusion).where(AutoTagExclusion.rule_id == rule.id)))
+    if rule.enabled:
+        apply_rules(session, rule_ids=[rule.id])
+    session.commit()
+    return cleared
+
+
+def _excluded(rule_id: int, customer_id: Any) -> Any:
+    return exists().where(AutoTagExclusion.rule_id == rule_id, AutoTagExclusion.customer_id == customer_id)
+
+
 # ---- matching -----------------------------------------------------------------------------------
 
 def _year_ago(today: date) -> date:
@@ -333,30 +378,54 @@ def _scoped(query: Select[Any], scope: list[int] | None) -> Select[Any]:
 # ---- preview ------------------------------------------------------------------------------------
 
 def preview_rule(session: Session, rule: AutoTagRule | RuleDraft, today: date | None = None) -> RulePreview:
-    """What the rule (saved, or a draft in the editor) would add and take off if it ran now."""
+    """What the rule (saved, or a draft in the editor) would add and take off if it ran now.
+
+    The condition is evaluated once (its ids held as a set: 100,000 ints at most) and compared in
+    Python with the tag's holders, the rule's own tags and its exclusions: each SQL count would
+    evaluate the condition again (a scan of every purchase for 买过某类商品)."""
     today = today or date.today()
     params = clean_params(session, rule.kind, rule.params or {})
     tag_id = rule.tag_id
-    matching = matching_ids(rule.kind, params, today).subquery()
-    has_tag = exists().where(CustomerTag.customer_id == matching.c.cid, CustomerTag.tag_id == tag_id)
-    total = int(session.scalar(select(func.count()).select_from(matching)) or 0)
-    to_add = select(matching.c.cid).where(~has_tag)
-    would_add = int(session.scalar(select(func.count()).select_from(to_add.subquery())) or 0)
-    would_remove, sample_remove = 0, ()  # type: tuple[int, tuple[str, ...]]
+    matching = set(session.scalars(matching_ids(rule.kind, params, today)))
+    holders = set(session.scalars(select(CustomerTag.customer_id).where(CustomerTag.tag_id == tag_id)))
+    to_add = matching - holders
+    excluded: set[int] = set()
+    stale: set[int] = set()
     if rule.id is not None:
-        stale = (select(CustomerTag.customer_id).where(
-            CustomerTag.auto_rule_id == rule.id,
-            or_(CustomerTag.tag_id != tag_id,
-                CustomerTag.customer_id.not_in(select(matching.c.cid))))
-                 .join(Customer, Customer.id == CustomerTag.customer_id).where(Customer.deleted_at.is_(None)))
-        would_remove = int(session.scalar(select(func.count()).select_from(stale.subquery())) or 0)
-        sample_remove = _names(session, stale)
-    return RulePreview(total, would_add, would_remove, total - would_add, _names(session, to_add), sample_remove)
+        excluded = to_add & set(session.scalars(select(AutoTagExclusion.customer_id)
+                                                .where(AutoTagExclusion.rule_id == rule.id)))
+        to_add -= excluded
+        stale = {cid for cid, tid in session.execute(
+            select(CustomerTag.customer_id, CustomerTag.tag_id).join(Customer, Customer.id == CustomerTag.customer_id)
+            .where(CustomerTag.auto_rule_id == rule.id, Customer.deleted_at.is_(None)))
+            if tid != tag_id or cid not in matching}
+    total = len(matching)
+    return RulePreview(total, len(to_add), len(stale), total - len(to_add) - len(excluded), _names(session, to_add),
+                       _names(session, stale), len(excluded))
 
 
-def _names(session: Session, ids: Select[Any]) -> tuple[str, ...]:
-    return tuple(session.scalars(select(Customer.remark_name).where(Customer.id.in_(ids))
-                                 .order_by(Customer.total_spent_cents.desc(), Customer.id).limit(SAMPLE)))
+def _names(session: Session, ids: set[int]) -> tuple[str, ...]:
+    """The names of the SAMPLE biggest spenders among `ids`: a few IN lookups for a small set, else
+    down the live customers by total spent (ix_customer_live_total) until SAMPLE are found."""
+    if not ids:
+        return ()
+    by_spend = select(Customer.id, Customer.remark_name).where(Customer.deleted_at.is_(None)).order_by(
+        Customer.total_spent_cents.desc(), Customer.id)
+    if len(ids) <= NAMES_BY_LOOKUP:
+        rows = [row for chunk in chunks(sorted(ids)) for row in session.execute(
+            select(Customer.id, Customer.remark_name, Customer.total_spent_cents)
+            .where(Customer.id.in_(chunk), Customer.deleted_at.is_(None)))]
+        rows.sort(key=lambda row: (-row[2], row[0]))
+        return tuple(name for _cid, name, _spent in rows[:SAMPLE])
+    found: list[str] = []
+    result = session.execute(by_spend.execution_options(yield_per=500))
+    for cid, name in result:
+        if cid in ids:
+            found.append(name)
+            if len(found) == SAMPLE:
+                break
+    result.close()  # stopped early: release the cursor
+    return tuple(found)
 
 
 # ---- applying -----------------------------------------------------------------------------------
@@ -400,15 +469,16 @@ def apply_rules(session: Session, customer_ids: Sequence[int] | None = None, rul
         for scope in scopes:
             matching = _scoped(matching_ids(rule.kind, rule.params or {}, today), scope).subquery()
             fresh = select(matching.c.cid, literal(rule.tag_id), literal(rule.id)).where(~exists().where(
-                CustomerTag.customer_id == matching.c.cid, CustomerTag.tag_id == rule.tag_id))
-            result["added"] += _rowcount(session.execute(insert(CustomerTag).from_select(
-                ["customer_id", "tag_id", "auto_rule_id"], fresh)))
+                CustomerTag.customer_id == matching.c.cid, CustomerTag.tag_id == rule.tag_id),
+                ~_excluded(rule.id, matching.c.cid))
+            result["added"] += _rowcount(session.execute(insert(CustomerTag).from_select(  # count kept on PostgreSQL too
+                ["customer_id", "tag_id", "auto_rule_id"], fresh).execution_options(preserve_rowcount=True)))
     session.flush()
     return result
 
 
 def apply_after_import(session: Session, kind: str) -> None:
-    """After an import of a kind that changes the rules' input without refresh_aggregates."""
+    """After an import (or its undo) of a kind that changes the rules' input without refresh_aggregates."""
     if kind in RULE_INPUT_IMPORTS:
         apply_rules(session)
 

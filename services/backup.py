@@ -55,6 +55,7 @@ class BackupFile:
     taken_at: datetime
     reason: str
     size: int = 0
+    method: str = "sqlite"  # "sqlite" (a copy of the file); 团队模式: "pg_dump" or "excel" (services.backup_server)
 
     @property
     def reason_label(self) -> str:

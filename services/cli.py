@@ -25,6 +25,10 @@ WRITING = {"demo", "import", "undo-import"}
 def run(args: argparse.Namespace, data_dir: DataDir) -> int:
     if args.command == "restore":  # works on a damaged store too: it never opens it
         return cli_backup.cmd_restore(args, data_dir)
+    if args.command == "transfer":  # opens the local file and the server itself
+        from services.cli_transfer import cmd_transfer
+
+        return cmd_transfer(args, data_dir)
     store = open_store(data_dir, args.database_url, exclusive=args.command in WRITING)
     try:
         if args.command == "backup":

@@ -18,9 +18,14 @@ def cmd_backup(store: Store, args: argparse.Namespace) -> int:
     if out is not None and out.is_dir():
         raise UserError(t("--out 要写一个文件名，而“{f}”是一个文件夹", f=out))
     backup = store.backup("manual", out)
+    if backup.method == "sqlite":
+        line = t("已备份到 {file}（{size}）", file=backup.path, size=human_size(backup.size))
+    else:  # 团队模式: say whether pg_dump or the workbook export made it
+        from services.backup_server import backup_message
+
+        line = f"{backup_message(backup)}（{human_size(backup.size)}）"
     emit(args, {"file": str(backup.path), "size": backup.size, "reason": backup.reason,
-                "taken_at": backup.taken_at.isoformat()},
-         [t("已备份到 {file}（{size}）", file=backup.path, size=human_size(backup.size))])
+                "taken_at": backup.taken_at.isoformat(), "method": backup.method}, [line])
     return 0
 
 

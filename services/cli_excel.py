@@ -61,8 +61,7 @@ def _import_workbook(session: Session, args: argparse.Namespace, path: Path) -> 
     """--kind all: a full workbook (export --all) into a store with no customers; --json prints the
     import batch and the rows read per sheet."""
     from services.cli import emit
-    from services.excel.export import ALL_SHEETS
-    from services.excel.workbook import import_workbook
+    from services.excel.workbook import import_workbook, sheet_names
 
     quiet = args.json or not sys.stderr.isatty()
     result = import_workbook(session, path, dry_run=args.dry_run, progress=None if quiet else _progress)
@@ -70,7 +69,8 @@ def _import_workbook(session: Session, args: argparse.Namespace, path: Path) -> 
         print(file=sys.stderr)
     head = (t("（演练，未写入）：整个工作簿都可以导入") if args.dry_run
             else t("导入批次 {id}：已导入整个工作簿", id=result.batch_id))
-    lines = [head] + [f"  {ALL_SHEETS[k]}: {n}" for k, n in result.sheets.items()]
+    names = sheet_names()
+    lines = [head] + [f"  {names[k]}: {n}" for k, n in result.sheets.items()]
     emit(args, result.as_dict(), lines)
     return 0
 

@@ -10,7 +10,19 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, intersect, not_, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    func,
+    intersect,
+    literal_column,
+    not_,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from models import Customer, CustomerTag, CustomFieldValue, Note, Tag, TagGroup
@@ -68,8 +80,8 @@ SORT_KEYS: dict[str, Any] = {
     "added_on": Customer.added_on,
     "rfm_segment": Customer.rfm_segment,
     "loyalty_type": Customer.loyalty_type,
-    "points_balance": Customer.points_balance,  # 积分, 会员等级 (services.points, services.tiers): not indexed,
-    "member_level": Customer.member_level,  # sorted by SQLite in one pass over the matches
+    "points_balance": Customer.points_balance,  # 积分 (services.points)
+    "member_level": Customer.member_level,  # 会员等级: in tier order once tiers exist (services.tiers.rank_key)
 }
 
 
@@ -85,7 +97,8 @@ def is_short(query: str) -> bool:
 def text_condition(session: Session, query: str, *, notes: bool = True) -> ColumnElement[bool] | None:
     """Customers whose names, WeChat ID, phone, pinyin, custom text — or notes — contain `query`.
 
-    3+ characters use the FTS5 trigram indexes. Shorter queries scan: the customer side scans a
+    3+ characters use the FTS5 trigram indexes (PostgreSQL: ILIKE over the pg_trgm indexes, see
+    _ilike_contains). Shorter queries scan: the customer side scans a
     narrow covering index (fast); the notes side scans every note, so the list can first show the
     customer-side matches (`notes=False`) and add the note matches when that finishes.
     """
@@ -104,14 +117,33 @@ def text_condition(session: Session, query: str, *, notes: bool = True) -> Colum
             ))
         )
         return or_(in_customer, in_notes)
-    contains: Any = (lambda column, s: func.instr(column, s) > 0) if sqlite else (lambda column, s: column.contains(s))
+    contains: Any = (lambda column, s: func.instr(column, s) > 0) if sqlite else _ilike_contains
     # Letters match at the start of an item (names, pinyin, initials, WeChat ID; see
     # services.text.search_columns); digits and Chinese anywhere (phone fragments, 丽 in 张丽).
-    condition = contains(Customer.search_text, "\n" + q if q.isascii() and q.isalpha() else q)
+    needle = "\n" + q if q.isascii() and q.isalpha() else q
+    if sqlite:
+        # A scan of the narrow (deleted_at, search_text) index, named: SQLAlchemy renders no INDEXED BY
+        # hint for SQLite, and left to itself SQLite walks another (deleted_at, …) index row by row
+        # (45 ms instead of 17 ms at 100,000 customers). The matches are then read by rowid.
+        scan: Select[Any] = (select(literal_column("id")).select_from(text("customer INDEXED BY ix_customer_search"))
+                .where(text("deleted_at IS NULL AND instr(search_text, :needle) > 0").bindparams(needle=needle)))
+        condition: Any = Customer.id.in_(scan)
+    else:  # search_text is stored lower-cased: LIKE, 4-5x faster than ILIKE where the index cannot help
+        condition = _ilike_contains(Customer.search_text, needle, lowered=True)
     if notes and len(q) >= 2:
         condition = or_(condition, Customer.id.in_(
             select(Note.customer_id).where(contains(Note.body, q), Note.deleted_at.is_(None))))
     return condition  # type: ignore[no-any-return]
+
+
+def _ilike_contains(column: Any, query: str, *, lowered: bool = False) -> ColumnElement[bool]:
+    """PostgreSQL: ILIKE '%…%' (LIKE on a column stored `lowered`), which the pg_trgm GIN indexes serve
+    from 3 characters on (shorter ones scan, as on SQLite); % and _ in the query are plain
+    characters, as with SQLite's instr."""
+    escaped = query.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    if lowered:
+        return column.like(f"%{escaped}%", escape="/")  # type: ignore[no-any-return]
+    return column.ilike(f"%{escaped}%", escape="/")  # type: ignore[no-any-return]
 
 
 def _tag_conditions(flt: CustomerFilter) -> list[ColumnElement[bool]]:
@@ -144,13 +176,16 @@ def _field_condition(cond: FieldCondition) -> ColumnElement[bool]:
 
 
 def filtered(session: Session, flt: CustomerFilter, columns: Any = None, *, notes: bool = True) -> Select[Any]:
-    statement = select(*(columns if columns is not None else [Customer.id])).where(Customer.deleted_at.is_(None))
     condition = text_condition(session, flt.text, notes=notes)
+    by_id = condition is not None and session.get_bind().dialect.name == "sqlite"
+    # A search on SQLite names its customers by id (text_condition: the FTS5 tables, or the named
+    # index scan): "not in the trash" must not pull SQLite onto a (deleted_at, …) index, walked for
+    # all 100,000 customers, instead of those primary-key lookups.
+    live = (func.coalesce(Customer.deleted_at, Customer.deleted_at).is_(None) if by_id  # as birthday_dates.live_unindexed
+            else Customer.deleted_at.is_(None))
+    statement = select(*(columns if columns is not None else [Customer.id])).where(live)
     if condition is not None:
         statement = statement.where(condition)
-        if is_short(flt.text) and session.get_bind().dialect.name == "sqlite":
-            # Keep SQLite on the narrow index (it would otherwise walk the sort index row by row).
-            statement = statement.with_hint(Customer, "INDEXED BY ix_customer_search", "sqlite")
     for tag_condition in _tag_conditions(flt):
         statement = statement.where(tag_condition)
     for cond in flt.fields:
@@ -168,6 +203,11 @@ def customer_ids(session: Session, flt: CustomerFilter, sort: str = "added_on",
                  descending: bool = True, limit: int | None = None, *, notes: bool = True) -> list[int]:
     """The ids of the matching live customers, in display order (`notes`: see text_condition)."""
     key = SORT_KEYS.get(sort, Customer.added_on)
+    if sort == "member_level":
+        from services.tiers import rank_key
+
+        ranked = rank_key(session)
+        key = ranked if ranked is not None else key
     order = [key.desc(), Customer.id.desc()] if descending else [key.asc(), Customer.id.asc()]
     order.insert(0, _is_empty(key))  # empty values last, whichever way
     statement = filtered(session, flt, notes=notes).order_by(*order)
@@ -178,8 +218,8 @@ def customer_ids(session: Session, flt: CustomerFilter, sort: str = "added_on",
 
 
 def _is_empty(key: Any) -> ColumnElement[bool]:
-    """NULL dates, "" texts and ¥0 totals count as empty."""
-    if key is Customer.total_spent_cents:
+    """NULL dates, "" texts, ¥0 totals and no points count as empty."""
+    if key is Customer.total_spent_cents or key is Customer.points_balance:
         return key == 0
     if key.type.python_type is str:
         return or_(key.is_(None), key == "")

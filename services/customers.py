@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models import Customer, CustomerTag, CustomFieldValue, FollowUp, WechatAccount
 from services import custom_fields as cf
 from services.birthday import Birthday
-from services.errors import NotFoundError, ValidationError
+from services.errors import ConflictError, NotFoundError, ValidationError
 from services.i18n import t
 from services.stages import STAGES
 from services.text import fold, normalize_phone, search_columns
@@ -117,8 +117,14 @@ def create_customer(session: Session, data: CustomerInput, tag_ids: list[int] | 
     return customer
 
 
-def update_customer(session: Session, customer_id: int, data: CustomerInput) -> Customer:
+def update_customer(session: Session, customer_id: int, data: CustomerInput,
+                    opened_at: datetime | None = None) -> Customer:
+    """Validate and save a profile edit. `opened_at` is the customer's updated_at when the form was
+    filled: if the record has changed since (团队模式: someone else saved it), ConflictError and
+    nothing is written; the caller offers 重新载入 or 覆盖 (the same call without `opened_at`)."""
     customer = get_customer(session, customer_id)
+    if opened_at is not None:
+        _check_unchanged(session, customer, opened_at)
     clean = validate(session, data, customer_id)
     _apply(customer, clean)
     cf.store_values(session, customer_id, clean.custom)
@@ -126,6 +132,19 @@ def update_customer(session: Session, customer_id: int, data: CustomerInput) -> 
     refresh_search_text(session, [customer_id])
     session.commit()
     return customer
+
+
+def _check_unchanged(session: Session, customer: Customer, opened_at: datetime) -> None:
+    """Raise ConflictError when the customer's updated_at is no longer `opened_at`.
+
+    The row is read FOR UPDATE (PostgreSQL): a second KeBen saving the same customer waits for this
+    transaction, then sees the new updated_at and gets its own ConflictError. Compared in Python,
+    not in SQL, so SQLite's text timestamps (with or without microseconds) compare as times."""
+    current = session.scalar(select(Customer.updated_at).where(Customer.id == customer.id).with_for_update())
+    if current is not None and current != opened_at:  # nothing written yet: the caller's session just closes
+        raise ConflictError(t("“{name}”的资料在你打开之后已被别人修改（{time}）。可以重新载入看看新的资料，"
+                              "或者用你的修改覆盖。", name=customer.display_name,
+                              time=current.strftime("%m-%d %H:%M:%S")), changed_at=current)
 
 
 def _apply(customer: Customer, clean: CustomerInput) -> None:

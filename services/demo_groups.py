@@ -116,8 +116,9 @@ def _members(session: Session, rng: random.Random, group_id: int, spec: DemoGrou
         if spec.age_days > 10 and rng.random() < 0.1:
             left = min(today, joined + timedelta(days=rng.randint(1, max(spec.age_days // 2, 2))))
         role = "admin" if n < 1 else "koc" if n < 4 else "member"
-        if spec.archived:
+        if spec.archived:  # everyone left when the group closed, a week after it began; nobody joined after
             left = today - timedelta(days=spec.age_days - 7)
+            joined = min(joined, left)
         rows.append({"group_id": group_id, "customer_id": cid, "role": role, "joined_on": joined, "left_on": left,
                      "created_at": now, "updated_at": now})
     if rows:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class UserError(Exception):
     """Something the user can fix: bad input, a locked store, a missing file. Exit code 2."""
@@ -25,3 +27,12 @@ class StoreLockedError(UserError):
 
 class NotFoundError(UserError):
     """A record the user named no longer exists (or is in the trash)."""
+
+
+class ConflictError(UserError):
+    """The record was changed by someone else (团队模式: another KeBen on the same server) since it was
+    opened; the caller offers to reload it or to overwrite. `changed_at` is when it was changed."""
+
+    def __init__(self, message: str, changed_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.changed_at = changed_at

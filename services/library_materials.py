@@ -85,8 +85,12 @@ def _info(m: Material) -> MaterialInfo:
 
 
 def data_root_of(session: Session) -> Path | None:
-    """The data folder of a store kept in a SQLite file (the folder holding keben.db), for services
-    that get only a session (Excel import, demo data); None for a server database or in-memory."""
+    """The data folder of the store, for services that get only a session (Excel import, demo data):
+    the one it was opened with (团队模式 too: images stay in this computer's data folder), else the
+    folder holding a SQLite file; None for a bare server database or in-memory."""
+    root = session.info.get("data_root")
+    if isinstance(root, Path):
+        return root.resolve()
     bind = session.get_bind()
     url = bind.engine.url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Integer, bindparam, cast, func, literal, literal_column, select, update
 from sqlalchemy.orm import Session
 
-from models import Customer, Purchase, Referral
+from models import ChatGroup, Customer, Purchase, Referral
 from models.loyalty import PointEntry
 from services import settings_store
 from services.errors import NotFoundError, UserError, ValidationError
@@ -65,10 +65,13 @@ class LedgerLine:
     balance: int  # after this entry
     purchase_id: int | None
     referral_id: int | None
+    group_name: str = ""  # the group of a 社群打卡 entry (services.checkins)
 
     @property
     def reason_label(self) -> str:
-        return t(REASON_LABELS.get(self.reason, self.reason))
+        """社群打卡 · 茶友福利群 for a check-in tied to a group; else the reason alone."""
+        label = t(REASON_LABELS.get(self.reason, self.reason))
+        return f"{label} · {self.group_name}" if self.group_name else label
 
     @property
     def removable(self) -> bool:
@@ -197,15 +200,17 @@ def balance(session: Session, customer_id: int, on: date | None = None) -> int:
 
 
 def ledger(session: Session, customer_id: int) -> list[LedgerLine]:
-    """The customer's live entries, newest first, each with the balance after it."""
-    entries = session.scalars(select(PointEntry).where(PointEntry.customer_id == customer_id,
-                                                       PointEntry.deleted_at.is_(None))
+    """The customer's live entries, newest first, each with the balance after it (and the group's
+    name for check-ins — a group in the 回收站 still named)."""
+    entries = session.execute(select(PointEntry, ChatGroup.name)
+                              .outerjoin(ChatGroup, ChatGroup.id == PointEntry.group_id)
+                              .where(PointEntry.customer_id == customer_id, PointEntry.deleted_at.is_(None))
                               .order_by(PointEntry.entry_on, PointEntry.id)).all()
     running, lines = 0, []
-    for e in entries:
+    for e, group_name in entries:
         running += e.points
         lines.append(LedgerLine(e.id, e.entry_on, e.points, e.reason, e.note, e.expires_on, running,
-                                e.purchase_id, e.referral_id))
+                                e.purchase_id, e.referral_id, group_name or ""))
     lines.reverse()
     return lines
 
@@ -277,7 +282,9 @@ def award_purchase_points(session: Session, purchase_ids: list[int] | None = Non
     column = p.c.id if purchase_ids is not None else p.c.customer_id
     for chunk in chunks(keys) if keys is not None else [None]:
         part = source if chunk is None else source.where(column.in_(chunk))
-        written += int(session.execute(entry_table.insert().from_select(columns, part)).rowcount)  # type: ignore[attr-defined]
+        # preserve_rowcount: SQLAlchemy keeps an INSERT … SELECT's count on PostgreSQL only when asked.
+        insert_part = entry_table.insert().from_select(columns, part).execution_options(preserve_rowcount=True)
+        written += int(session.execute(insert_part).rowcount)  # type: ignore[attr-defined]
     return written
 
 
@@ -482,12 +489,24 @@ def trashed_point_entries(session: Session) -> list[tuple[int, str, str, datetim
 def restore_point_entries(session: Session, ids: list[int]) -> int:
     if not ids:
         return 0
+    ids = [i for i in ids if i not in _duplicate_checkins(session, ids)]
     owners = sorted(set(session.scalars(select(PointEntry.customer_id).where(PointEntry.id.in_(ids)))))
     restored = session.execute(update(PointEntry).where(PointEntry.id.in_(ids), PointEntry.deleted_at.is_not(None))
                                .values(deleted_at=None)).rowcount  # type: ignore[attr-defined]
     _after_change(session, owners)
     session.commit()
     return int(restored)
+
+
+def _duplicate_checkins(session: Session, ids: list[int]) -> set[int]:
+    """Trashed check-ins whose member already has a live one of that group and day (recorded again
+    after this one was deleted): restoring them would pay the day twice, so they stay."""
+    live = PointEntry.__table__.alias("live")
+    return set(session.scalars(select(PointEntry.id).where(
+        PointEntry.id.in_(ids), PointEntry.reason == "checkin", PointEntry.group_id.is_not(None),
+        select(live.c.id).where(live.c.customer_id == PointEntry.customer_id, live.c.group_id == PointEntry.group_id,
+                                live.c.entry_on == PointEntry.entry_on, live.c.reason == "checkin",
+                                live.c.deleted_at.is_(None)).exists())))
 
 
 def purge_point_entries(session: Session, ids: list[int] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 class Preferences:
     theme: str = "light"
     language: str = "zh_CN"
+    database_url: str = ""  # 团队模式: the PostgreSQL server this data folder works on ("" = its own file)
     version: int = 1  # bump with an upgrade step in `load` when a preference changes meaning
 
     @classmethod
@@ -37,9 +39,14 @@ class Preferences:
             prefs.theme = theme
         if isinstance(language, str) and language in LANGUAGES:
             prefs.language = language
+        database_url = data.get("database_url")
+        if isinstance(database_url, str):
+            prefs.database_url = database_url.strip()
         return prefs
 
     def save(self, path: Path) -> None:
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        # 0600 from the start: a remembered server address may carry its password.
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as out:
+            out.write(json.dumps(asdict(self), ensure_ascii=False, indent=2))
         tmp.replace(path)

@@ -95,10 +95,15 @@ def create_product(session: Session, data: ProductInput) -> int:
 
 
 def update_product(session: Session, product_id: int, data: ProductInput) -> None:
+    """Save the product's fields; a new category moves the 买过某类商品 auto tags of its buyers."""
     product = _get(session, product_id)
     data = validate_product(session, data, product_id)
+    recategorised = product.category != data.category
     product.name, product.category, product.price_cents = data.name, data.category, data.price_cents
     product.cycle_days, product.note, product.active = data.cycle_days, data.note, data.active
+    session.flush()
+    if recategorised:
+        _category_rules_follow(session, _buyers(session, [product_id]))
     session.commit()
 
 
@@ -197,13 +202,35 @@ def trashed_product_entries(session: Session) -> list[tuple[int, str, str, datet
 
 
 def purge_products(session: Session, ids: list[int] | None = None) -> int:
-    """Delete for good (purchases keep their text; their link is cleared by the foreign key)."""
+    """Delete for good (purchases keep their text; their link is cleared by the foreign key, so the
+    category rules judge them by their text again)."""
     statement = delete(Product).where(Product.deleted_at.is_not(None))
+    trashed = select(Product.id).where(Product.deleted_at.is_not(None))
     if ids is not None:
         statement = statement.where(Product.id.in_(ids))
+        trashed = trashed.where(Product.id.in_(ids))
+    buyers = _buyers(session, list(session.scalars(trashed)))
     removed = int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    session.flush()
+    _category_rules_follow(session, buyers)
     session.commit()
     return removed
+
+
+def _buyers(session: Session, product_ids: list[int]) -> list[int]:
+    """Customers with a purchase linked to these products (through the purchase.product_id index)."""
+    found: set[int] = set()
+    for chunk in chunks(product_ids):
+        found.update(session.scalars(select(Purchase.customer_id).where(Purchase.product_id.in_(chunk)).distinct()))
+    return sorted(found)
+
+
+def _category_rules_follow(session: Session, customer_ids: list[int]) -> None:
+    """The 买过某类商品 auto-tag rules, for these customers (services.auto_tags); no commit."""
+    from services.auto_tags import apply_rules
+
+    if customer_ids:
+        apply_rules(session, customer_ids, kinds=("category",))
 
 
 # ---- matching purchases to the catalogue ---------------------------------------------------------

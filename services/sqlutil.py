@@ -23,3 +23,15 @@ def insert_ignore(session: Session, table: Any, rows: list[dict[str, Any]], chun
 def chunks(ids: list[int], size: int = 900) -> list[list[int]]:
     """Split id lists for IN (…) clauses (SQLite allows a limited number of variables)."""
     return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+def reserve_ids(session: Session, table: str, count: int) -> list[int]:
+    """PostgreSQL: `count` new ids from the table's id sequence, ascending, for rows that are given
+    their id before they are inserted (an import's customers): another KeBen on the same server
+    adding at the same time gets other ids. Sequences are not rolled back: a cancelled import
+    leaves a gap in the ids, nothing else."""
+    from sqlalchemy import text
+
+    return [int(i) for i in session.execute(
+        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+        {"table": table, "count": count}).scalars()]

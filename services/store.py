@@ -45,10 +45,13 @@ class Store:
         return sqlite_file(self.db.url)
 
     def backup(self, reason: str = "manual", out: Path | None = None) -> BackupFile:
-        """Back the store up now: into backups/ (with retention), or to the file `out`."""
+        """Back the store up now: into backups/ (with retention), or to the file `out`; on a server,
+        with pg_dump or as a workbook (services.backup_server)."""
         database = self.database_file
-        if database is None:
-            raise UserError(t("只有本机的 SQLite 数据库可以备份；服务器数据库请用服务器自己的备份"))
+        if database is None:  # 团队模式: pg_dump, else the full workbook (BackupFile.method says which)
+            from services.backup_server import backup_server
+
+            return backup_server(self.db, self.data_dir.backups, reason, out)
         if out is None:
             return make_backup(database, reason)
         from services.backup import copy_database
@@ -126,18 +129,18 @@ def open_store(
     except OSError as exc:
         raise UserError(t("无法创建数据文件夹 {path}：{error}", path=data_dir.root, error=exc.strerror)) from exc
     setup_logging(data_dir)
+    url = store_url(data_dir, database_url)
     lock = StoreLock(data_dir.lock_file).acquire() if exclusive else None
-    url = database_url or sqlite_url(data_dir.database)
     database = sqlite_file(url)
     db: Database | None = None
     try:
         if database is not None and not database.exists():
             _create_private(database)
-        db = Database(url)
+        db = open_database(url, data_dir.root)
         revision = current_revision(db.engine)
         if revision not in (None, SCHEMA_REVISION) and revision not in known_revisions():
             raise NewerSchemaError(t("数据库 {path} 来自更新版本的客本（数据库版本 {rev}），这个版本的客本不能打开它。"
-                                     "请安装最新版本的客本；客本不会把它改回旧版本。", path=database or url, rev=revision))
+                                     "请安装最新版本的客本；客本不会把它改回旧版本。", path=database or shown_url(url), rev=revision))
         if database is not None and exclusive and daily:
             _daily_check_and_backup(db, database)
         if database is not None and revision not in (None, SCHEMA_REVISION):
@@ -149,12 +152,83 @@ def open_store(
         log.warning("cannot open database: %s", exc.orig)
         if database is not None and is_damage(exc.orig):
             raise damaged_store_error(database, str(exc.orig)) from exc
+        if database is None:
+            raise server_error(url, exc) from exc
         raise explain_database_error(exc, database) or UserError(t("无法打开数据库：{error}", error=exc.orig)) from exc
     except BaseException:
         _abandon(db, lock)
         raise
     data_dir.make_files_private()
     return Store(data_dir, db, lock)
+
+
+LOCAL = "local"  # `--database-url local`: the data folder's own SQLite file, whatever the preferences say
+
+
+def store_url(data_dir: DataDir, database_url: str | None = None) -> str:
+    """The database a data folder's KeBen works on: `--database-url`, else the server remembered in the
+    folder's preferences (团队模式, set in 设置 → 数据库), else the folder's own SQLite file."""
+    if database_url and database_url.strip() != LOCAL:
+        return database_url.strip()
+    if database_url is None:
+        from services.preferences import Preferences
+
+        remembered = Preferences.load(data_dir.preferences).database_url
+        if remembered:
+            return remembered
+    return sqlite_url(data_dir.database)
+
+
+def open_database(url: str, data_root: Path | None = None) -> Database:
+    """The engine for `url`; a URL that is not one (or names a driver not installed) is bad input."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        return Database(url, data_root)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise UserError(t("数据库地址无效：{url}（例如 postgresql+psycopg://用户名:密码@服务器/keben）",
+                          url=shown_url(url))) from exc
+
+
+def check_server(url: str) -> str:
+    """测试连接: connect to the PostgreSQL server at `url`; its version, or UserError saying why not."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(url.strip()).get_backend_name()
+    except ArgumentError:
+        backend = ""
+    if backend != "postgresql":
+        raise UserError(t("请填写 PostgreSQL 服务器的地址，例如 postgresql+psycopg://用户名:密码@服务器/keben"))
+    db = open_database(url.strip())
+    try:
+        with db.engine.connect() as conn:
+            return str(conn.execute(text("SHOW server_version")).scalar())
+    except DatabaseError as exc:
+        raise server_error(url, exc) from exc
+    finally:
+        db.dispose()
+
+
+def shown_url(url: str) -> str:
+    """The URL with its password masked, for messages and the log."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("@")[-1]
+
+
+def server_error(url: str, exc: DatabaseError) -> UserError:
+    """A database server that cannot be reached or refuses us: one clear line, and the way back to the
+    data folder's own file."""
+    detail = (str(exc.orig).strip().splitlines() or [""])[0][:200]
+    return UserError(t("无法连接数据库服务器 {url}：{error}。请检查服务器地址、用户名和密码，以及网络；"
+                       "要改用本机的数据，可运行 python main.py --database-url local", url=shown_url(url), error=detail))
 
 
 def damaged_store_error(database: Path, detail: str) -> DamagedStoreError:
@@ -175,7 +249,7 @@ def restore_store(data_dir: DataDir, file: Path, database_url: str | None = None
 
     With `store` (the GUI's open store) its connections are closed and its lock kept; without,
     the data folder's lock is taken for the time of the restore. Returns the before-restore backup."""
-    database = sqlite_file(database_url or sqlite_url(data_dir.database))
+    database = sqlite_file(store_url(data_dir, database_url))
     if database is None:
         raise UserError(t("只有本机的 SQLite 数据库可以从备份恢复"))
     if store is not None:

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models import Customer, CustomerTag, Tag, TagGroup
+from services.auto_tags import note_hand_removal  # a rule's tag taken off by hand stays off
 from services.errors import UserError, ValidationError
 from services.i18n import t
 from services.sqlutil import chunks as _chunks
@@ -176,6 +177,7 @@ def add_tag(session: Session, customer_ids: list[int], tag_id: int, *, commit: b
 
 
 def remove_tag(session: Session, customer_ids: list[int], tag_id: int) -> int:
+    note_hand_removal(session, customer_ids, [tag_id])
     removed = 0
     for chunk in _chunks(customer_ids):
         result = session.execute(delete(CustomerTag).where(CustomerTag.customer_id.in_(chunk),
@@ -196,6 +198,7 @@ def set_customer_tags(session: Session, customer_id: int, tag_ids: list[int]) ->
         seen[tag.group_id] = tag.name
     automatic = dict(session.execute(select(CustomerTag.tag_id, CustomerTag.auto_rule_id).where(
         CustomerTag.customer_id == customer_id, CustomerTag.auto_rule_id.is_not(None))).all())
+    note_hand_removal(session, [customer_id], [tid for tid in automatic if tid not in {tag.id for tag in tags}])
     session.execute(delete(CustomerTag).where(CustomerTag.customer_id == customer_id))
     session.add_all(CustomerTag(customer_id=customer_id, tag_id=tag.id, auto_rule_id=automatic.get(tag.id))
                     for tag in tags)  # an automatic tag kept stays automatic

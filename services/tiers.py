@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from models import Customer, Purchase, ReminderState
@@ -200,6 +200,14 @@ def load_default_tiers(session: Session) -> int:
     recompute_tiers(session, announce=False)
     session.commit()
     return added
+
+
+def rank_key(session: Session) -> Any:
+    """An ORDER BY key putting customers in tier order (higher tier = larger), NULL without a tier;
+    None while no tier is defined (member_level is then the seller's own text). A CASE over
+    customer.tier_id, read from the (deleted_at, tier_id) index (services.customer_query)."""
+    ranks = {tier.id: rank for rank, tier in enumerate(_ordered(session), start=1)}
+    return case(ranks, value=Customer.tier_id, else_=None) if ranks else None
 
 
 def has_tiers(session: Session) -> bool:

@@ -56,6 +56,7 @@ def _add(folder: Path, name: str) -> None:
     store.close()
 
 
+@pytest.mark.sqlite_only("the data folder's SQLite file and its backups")
 def test_backup_goes_into_the_backups_folder(folder: Path, capsys) -> None:
     code, out, err = run(capsys, "--data-dir", str(folder), "backup", "--json")
     assert code == 0, err
@@ -65,6 +66,7 @@ def test_backup_goes_into_the_backups_folder(folder: Path, capsys) -> None:
     assert _names(Path(payload["file"])) == ["张丽"]
 
 
+@pytest.mark.sqlite_only("the data folder's SQLite file and its backups")
 def test_backup_out_and_restore_round_trip(folder: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "我的备份.db"
     code, stdout, err = run(capsys, "backup", "--out", str(out), "--data-dir", str(folder))
@@ -82,6 +84,7 @@ def test_backup_out_and_restore_round_trip(folder: Path, tmp_path: Path, capsys)
     (b"%PDF-1.4 a renamed pdf", "不是客本的备份文件"),
     (None, "找不到备份文件"),
 ])
+@pytest.mark.sqlite_only("the data folder's SQLite file and its backups")
 def test_restore_refusals_are_one_line_exit_2_and_change_nothing(folder: Path, tmp_path: Path, capsys,
                                                                  content: bytes | None, message: str) -> None:
     file = tmp_path / "备份.db"
@@ -96,6 +99,7 @@ def test_restore_refusals_are_one_line_exit_2_and_change_nothing(folder: Path, t
     assert list_backups(folder / "backups") == []
 
 
+@pytest.mark.sqlite_only("the data folder's SQLite file and its backups")
 def test_a_command_on_a_damaged_store_exits_2_naming_the_newest_good_backup(folder: Path, capsys) -> None:
     run(capsys, "--data-dir", str(folder), "backup")
     good = list_backups(folder / "backups")[0]
@@ -112,6 +116,7 @@ def test_a_command_on_a_damaged_store_exits_2_naming_the_newest_good_backup(fold
     assert json.loads(out)["total"] == 1
 
 
+@pytest.mark.sqlite_only("the data folder's SQLite file and its backups")
 def test_a_store_from_a_newer_keben_exits_2(folder: Path, capsys) -> None:
     conn = sqlite3.connect(folder / "keben.db")
     conn.execute("UPDATE alembic_version SET version_num = '0999'")
@@ -160,6 +165,7 @@ def _wait_for(condition, timeout: float, proc: subprocess.Popen[bytes]) -> None:
         time.sleep(0.02)
 
 
+@pytest.mark.sqlite_only("the data folder's SQLite file and its backups")
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_an_import_killed_half_way_leaves_no_trace(folder: Path, tmp_path: Path) -> None:
@@ -201,6 +207,7 @@ make_backup(Path({db!r}), "manual", progress=lambda done, total: time.sleep(0.3)
 """
 
 
+@pytest.mark.sqlite_only("the data folder's SQLite file and its backups")
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_a_backup_killed_half_way_is_never_taken_for_a_good_one(folder: Path) -> None:
@@ -266,6 +273,7 @@ def _with_pragma(monkeypatch: pytest.MonkeyPatch, statement: str) -> None:
     monkeypatch.setattr(models.db, "_sqlite_pragmas", pragmas)
 
 
+@pytest.mark.sqlite_only("the data folder's SQLite file and its backups")
 def test_a_full_disk_during_an_import_is_a_clear_message_and_writes_nothing(folder: Path, tmp_path: Path, capsys,
                                                                            monkeypatch) -> None:
     _with_pragma(monkeypatch, "PRAGMA max_page_count = {pages}")  # SQLite's own "disk is full"
@@ -278,6 +286,7 @@ def test_a_full_disk_during_an_import_is_a_clear_message_and_writes_nothing(fold
     assert _integrity(folder / "keben.db") == "ok"
 
 
+@pytest.mark.sqlite_only("the data folder's SQLite file and its backups")
 def test_a_read_only_database_is_a_clear_message_and_writes_nothing(folder: Path, tmp_path: Path, capsys,
                                                                    monkeypatch) -> None:
     _with_pragma(monkeypatch, "PRAGMA query_only = ON")  # what SQLite says for a read-only file or folder

@@ -23,6 +23,7 @@ from ui.errors import set_log_path
 from ui.i18n import tr
 from ui.state import UiState
 from ui.theme import apply_theme
+from ui.unlock import unlock_at_start
 
 log = logging.getLogger("keben")
 RESTART = 64  # the exit code that asks run_app to reopen the store and the main window
@@ -48,6 +49,10 @@ def run_app(args: argparse.Namespace, data_dir: DataDir) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("KeBen")
     app.setApplicationDisplayName(tr("客本"))
+    if not offscreen:  # the start-up password (设置 → 隐私), before the store is opened or anything shown
+        refused = unlock_at_start(data_dir)
+        if refused is not None:
+            return refused
     while True:
         try:
             store = open_store(data_dir, args.database_url, exclusive=True, daily=False)

@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QSizePolicy,
     QStackedWidget,
     QToolBar,
     QWidget,
 )
 
+from ui.about import app_icon
 from ui.context import AppContext
 from ui.i18n import tr
 
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle(tr("客本 KeBen"))
+        self.setWindowIcon(app_icon())  # resources/icons, via resources.resource_path
         self.setMinimumSize(QSize(960, 600))
         self._factories: dict[str, Callable[[AppContext], QWidget]] = {}
         self._pages: dict[str, QWidget] = {}
@@ -129,6 +132,15 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search.setMaximumWidth(560)
         toolbar.addWidget(self.search)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        about = QAction(tr("关于"), self)
+        about.setObjectName("aboutAction")
+        about.setShortcut(QKeySequence("F1"))
+        about.setToolTip(tr("关于客本：版本、数据文件夹、开源许可  (F1)"))
+        about.triggered.connect(self.show_about)
+        toolbar.addAction(about)
         self.addToolBar(toolbar)
         focus = QAction(self)
         focus.setShortcut(QKeySequence("Ctrl+K"))
@@ -139,9 +151,22 @@ class MainWindow(QMainWindow):
         self.search.textEdited.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._run_global_search)
 
+    def show_about(self) -> None:
+        from ui.about import AboutDialog
+
+        AboutDialog(self._where(), self).exec()
+
+    def _where(self) -> str:
+        """The data folder, or in team mode the server (its password masked)."""
+        from services.store import shown_url
+
+        store = self.ctx.store
+        return str(store.data_dir.root) if store.db.is_sqlite else shown_url(store.db.url)
+
     def _build_status_bar(self) -> None:
-        where = self.ctx.store.db.url if not self.ctx.store.db.is_sqlite else str(self.ctx.store.data_dir.root)
-        self.data_label = QLabel(tr("数据文件夹：{path}", path=where))
+        where = self._where()
+        label = tr("数据文件夹：{path}", path=where) if self.ctx.store.db.is_sqlite else tr("数据库服务器：{url}", url=where)
+        self.data_label = QLabel(label)
         self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.data_label)
         self.ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))

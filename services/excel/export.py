@@ -38,7 +38,7 @@ from services.custom_fields import FieldDef, display_value, list_fields
 from services.customer_query import CustomerFilter, customer_ids, filtered
 from services.errors import UserError
 from services.excel.columns import KIND_LABELS, KINDS
-from services.excel.pages import PAGE_KINDS
+from services.excel.pages import PAGE_KINDS, page_sheets
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, text_width, write_sheets
 from services.i18n import t
 from services.tags import tag_by_name
@@ -63,7 +63,7 @@ VALUE_KINDS = {
 _FIELD_KINDS = {"number": "number", "date": "date"}  # custom field kind → writer kind
 
 # The full workbook (export_all): sheet names, and the columns only it has.
-# (Only the customer book's own kinds: the pages' kinds registered into KIND_LABELS are not in it.)
+# (The customer book's own kinds; the pages' sheets follow them, see pages.page_sheets.)
 ALL_SHEETS = {**{kind: KIND_LABELS[kind] for kind in ("customers", "notes", "purchases", "follow-ups", "referrals")},
               "tags": "标签", "accounts": "我的微信号", "custom-fields": "自定义字段", "campaigns": "裂变活动"}
 OPTIONAL_SHEETS = ("campaigns",)  # added later: a workbook exported before may lack them
@@ -371,8 +371,11 @@ def _stream(session: Session, statement: Select[Any], convert: dict[int, Callabl
 def export_all(session: Session, path: Path | str, progress: Progress | None = None,
                cancelled: Cancelled | None = None) -> dict[str, int]:
     """One workbook with everything needed to rebuild the store in an empty one: 客户 (with 编号),
-    笔记, 购买记录, 跟进 (with 客户编号), 转介绍 (with 介绍人编号 / 被介绍人编号), and the setup
-    sheets 标签, 我的微信号, 自定义字段 and 裂变活动. Returns the rows written per sheet (keys of ALL_SHEETS)."""
+    笔记, 购买记录, 跟进 (with 客户编号), 转介绍 (with 介绍人编号 / 被介绍人编号), the setup
+    sheets 标签, 我的微信号, 自定义字段 and 裂变活动, then one sheet per page kind (商品, 社群,
+    群成员, 群日数据, 话术, 素材, 朋友圈, 积分, 关怀记录 — pages.page_sheets, written by the page's
+    own `PageKinds.sheet`, as its own export writes them; images by their paths in the data folder's
+    media/, not the files). Returns the rows written per sheet (keys of ALL_SHEETS, then page kinds)."""
     fields = customer_columns(session)
     stage_at = [f.key for f in fields].index("stage") + 1
     fields.insert(stage_at, ExportField("stage_override", MANUAL_STAGE_HEADER, "text", 8, _attr("stage_override")))
@@ -386,6 +389,10 @@ def export_all(session: Session, path: Path | str, progress: Progress | None = N
         "custom-fields": _field_sheet(session),
         "campaigns": _campaign_sheet(session),
     }
+    for kind in page_sheets():
+        sheet = PAGE_KINDS[kind].sheet
+        if sheet is not None:
+            sheets[kind] = sheet(session, kind)
     write_sheets(path, sheets.values(), progress, cancelled)
     return {key: spec.written for key, spec in sheets.items()}
 

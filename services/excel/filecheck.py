@@ -15,6 +15,7 @@ those numbers first; each returns None when the file is fine, else a short reaso
 from __future__ import annotations
 
 import codecs
+import errno
 import posixpath
 import re
 import struct
@@ -29,6 +30,10 @@ from services.i18n import t
 MAX_BYTES = 200 * 1024 * 1024
 MAX_UNPACKED_BYTES = 3 * 1024 * 1024 * 1024  # what a zipped workbook may grow to when unpacked
 MAX_CELLS = 30_000_000  # rows × columns of one sheet's used range: ~1 GB inside python-calamine
+# A part that unpacks to more than this many times its packed size (and past BOMB_MIN_BYTES) is a zip
+# bomb: real sheets pack 3-30 times (a million formatted empty rows, the most, about 30).
+MAX_RATIO = 100
+BOMB_MIN_BYTES = 10 * 1024 * 1024
 ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted .xlsx hides in
@@ -46,12 +51,18 @@ def zip_format(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
+            bombs = [info for info in archive.infolist()
+                     if info.file_size > max(BOMB_MIN_BYTES, MAX_RATIO * info.compress_size)]
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as error:
         damaged(path, error)
     if unpacked > MAX_UNPACKED_BYTES:
         raise UserError(t("文件“{name}”解压后有 {mb} MB，太大了，请拆分后再导入", name=path.name,
                           mb=round(unpacked / 1024 / 1024)))
+    if bombs:  # (a part that unpacks past the size its header gives is refused by python-calamine as damaged)
+        raise UserError(t("不能导入“{name}”：文件里的内容解压后从 {kb} KB 变成 {mb} MB，不像正常的表格（可能是恶意的“压缩炸弹”）",
+                          name=path.name, kb=max(1, round(bombs[0].compress_size / 1024)),
+                          mb=round(bombs[0].file_size / 1024 / 1024)))
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "content.xml" in names and b"spreadsheet" in mimetype:
@@ -108,8 +119,16 @@ def too_big(path: Path, size: int) -> NoReturn:
 
 
 def cannot_open(path: Path, error: OSError) -> NoReturn:
+    """The file could not be read. A file that vanished after it was chosen (moved, deleted, a
+    network drive or USB stick gone) is said so in Chinese, not with the system's English reason."""
     if isinstance(error, PermissionError):
         raise UserError(t("无法打开文件“{name}”：没有读取权限，或文件正被其他程序（如 Excel/WPS）占用，请关闭后再试",
+                          name=path.name)) from error
+    if isinstance(error, FileNotFoundError):
+        raise UserError(t("找不到文件“{name}”：它可能已被移动、改名或删除（或所在的U盘、网络盘已断开），请重新选择文件",
+                          name=path.name)) from error
+    if error.errno == errno.EIO:
+        raise UserError(t("无法读取文件“{name}”：读取磁盘出错（U盘或网络盘可能已断开），请把文件复制到电脑上再试",
                           name=path.name)) from error
     raise UserError(t("无法打开文件“{name}”：{reason}", name=path.name,
                       reason=error.strerror or type(error).__name__)) from error

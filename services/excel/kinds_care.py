@@ -110,7 +110,7 @@ CARE_CREATED_TABLES: tuple[Any, ...] = (CareEntry,)
 def register_care_kinds() -> None:
     """Put the kind into the Excel registries (idempotent)."""
     register_page_kinds(PageKinds(CARE_COLUMNS, CARE_LABELS, CARE_KIND_CLASSES, CARE_CREATED_TABLES, export_care_kind,
-                                  CARE_HELP, CARE_EXAMPLES, CARE_VALUE_KINDS, customer_help=True),
+                                  CARE_HELP, CARE_EXAMPLES, CARE_VALUE_KINDS, customer_help=True, sheet=lambda s, _k: care_sheet(s)),
                         undo_first=True)
 
 

@@ -341,7 +341,7 @@ GROUP_CREATED_TABLES: tuple[Any, ...] = (GroupDailyStat, GroupMember, ChatGroup)
 def register_group_kinds() -> None:
     """Put the three kinds into the Excel registries (idempotent)."""
     register_page_kinds(PageKinds(GROUP_COLUMNS, GROUP_LABELS, GROUP_KIND_CLASSES, GROUP_CREATED_TABLES, export_group_kind,
-                                  GROUP_HELP, GROUP_EXAMPLES, GROUP_VALUE_KINDS, customer_help=True),
+                                  GROUP_HELP, GROUP_EXAMPLES, GROUP_VALUE_KINDS, customer_help=True, sheet=group_sheet),
                         undo_first=True)
 
 

@@ -230,7 +230,7 @@ LIBRARY_CREATED_TABLES: tuple[Any, ...] = (Script, Material)
 def register_library_kinds() -> None:
     """Put the two kinds into the Excel registries (idempotent)."""
     register_page_kinds(PageKinds(LIBRARY_COLUMNS, LIBRARY_LABELS, LIBRARY_KIND_CLASSES, LIBRARY_CREATED_TABLES, export_library_kind,
-                                  LIBRARY_HELP, LIBRARY_EXAMPLES, LIBRARY_VALUE_KINDS, customer_help=False),
+                                  LIBRARY_HELP, LIBRARY_EXAMPLES, LIBRARY_VALUE_KINDS, customer_help=False, sheet=library_sheet),
                         undo_first=False)
 
 

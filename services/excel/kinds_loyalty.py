@@ -217,7 +217,7 @@ def register_loyalty_kinds() -> None:
     """Put the two kinds into the Excel registries (idempotent). Point entries go before the
     purchases in undo's order: an undone purchases import takes its purchases' points with it."""
     register_page_kinds(PageKinds(LOYALTY_COLUMNS, LOYALTY_LABELS, LOYALTY_KIND_CLASSES, LOYALTY_CREATED_TABLES, export_loyalty_kind,
-                                  LOYALTY_HELP, LOYALTY_EXAMPLES, LOYALTY_VALUE_KINDS, customer_help=True),
+                                  LOYALTY_HELP, LOYALTY_EXAMPLES, LOYALTY_VALUE_KINDS, customer_help=True, sheet=loyalty_sheet),
                         undo_first=True)
 
 

@@ -359,7 +359,7 @@ MOMENT_CREATED_TABLES: tuple[Any, ...] = (MomentPost,)
 def register_moment_kinds() -> None:
     """Put the posts kind into the Excel registries (idempotent)."""
     register_page_kinds(PageKinds(MOMENT_COLUMNS, MOMENT_LABELS, MOMENT_KIND_CLASSES, MOMENT_CREATED_TABLES, export_moment_kind,
-                                  MOMENT_HELP, MOMENT_EXAMPLES, MOMENT_VALUE_KINDS, customer_help=False),
+                                  MOMENT_HELP, MOMENT_EXAMPLES, MOMENT_VALUE_KINDS, customer_help=False, sheet=moment_sheet),
                         undo_first=False)
     from services.excel import undo
 

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services.excel.columns import Column
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from services.excel.writer import SheetSpec
 
 
 @dataclass(frozen=True)
@@ -22,9 +27,15 @@ class PageKinds:
     examples: dict[str, dict[str, object]]  # kind → the template's example row
     value_kinds: dict[str, str]  # column key → how the writer writes it ("date", "money" …)
     customer_help: bool = True  # columns it does not explain take the customer book's help
+    sheet: Callable[[Session, str], SheetSpec] | None = None  # (session, kind) → its full-workbook sheet
 
 
 PAGE_KINDS: dict[str, PageKinds] = {}  # kind → its page's description
+# The order of the pages' sheets in a full workbook, which a restore reads in turn (after the customer
+# book): what a row points at comes first — 商品 (the restored purchases get linked to them), 社群
+# before its 群成员 and 群日数据; 朋友圈 names tags and accounts (setup sheets), 积分 and 关怀记录
+# only customers. A page kind not listed comes after these, in the order it was registered.
+SHEET_ORDER = ("products", "groups", "group-members", "group-stats", "scripts", "materials", "posts", "points", "care")
 
 
 def register_page_kinds(page: PageKinds, *, undo_first: bool) -> None:
@@ -39,3 +50,12 @@ def register_page_kinds(page: PageKinds, *, undo_first: bool) -> None:
     undo.CREATED_TABLES = (*page.created_tables, *others) if undo_first else (*others, *page.created_tables)
     undo.RECORD_TABLES.update({model.__tablename__: model for model in page.created_tables})
     PAGE_KINDS.update(dict.fromkeys(page.columns, page))
+
+
+def page_sheets() -> dict[str, str]:
+    """kind → sheet name of every page kind that has a full-workbook sheet, in SHEET_ORDER."""
+    def place(kind: str) -> int:
+        return SHEET_ORDER.index(kind) if kind in SHEET_ORDER else len(SHEET_ORDER)
+
+    kinds = sorted((kind for kind, page in PAGE_KINDS.items() if page.sheet is not None), key=place)
+    return {kind: PAGE_KINDS[kind].labels[kind] for kind in kinds}

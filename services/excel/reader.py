@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import itertools
 import re
 import zipfile
@@ -438,7 +439,8 @@ def _unreadable(path: Path, error: BaseException) -> NoReturn:
         raise error
     if isinstance(error, csv.Error):
         raise UserError(t("无法读取文件“{name}”：CSV 内容格式有误（可能有没配对的引号）", name=path.name)) from error
-    if isinstance(error, PermissionError | FileNotFoundError | IsADirectoryError):
+    if isinstance(error, PermissionError | FileNotFoundError | IsADirectoryError) or (
+            isinstance(error, OSError) and error.errno == errno.EIO):  # a drive that went away
         filecheck.cannot_open(path, error)  # anything else going wrong inside the file means it is damaged
     filecheck.damaged(path, error)
 

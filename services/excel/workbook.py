@@ -8,7 +8,10 @@ optional: a workbook exported before it existed has no such sheet), then
 客户, whose 编号 (the customer's id in the exporting store) is mapped to the id the customer gets
 here, then 笔记, 购买记录, 跟进 (by 客户编号) and 转介绍 (by 介绍人编号 / 被介绍人编号). 阶段, 累计消费,
 首次/最近购买日期 and 下次跟进 are worked out again from those records, and 介绍人 comes from 转介绍,
-so those customer columns are read past; 手动阶段 is kept as the seller set it.
+so those customer columns are read past; 手动阶段 is kept as the seller set it. Then the pages'
+sheets (商品, 社群, 群成员, 群日数据, 话术, 素材, 朋友圈, 积分, 关怀记录 — each optional), through
+the pages' own import kinds: see services.excel.workbook_pages (customers named there by 备注名,
+and the images' files, which stay in media/).
 
 Rows are parsed and written by the import kinds (services.excel.kinds), as in any import. What a
 restore does differently: a row never merges into another (two customers with the same 备注名 stay
@@ -75,9 +78,11 @@ from services.excel.export import (
     TAG_HEADERS,
 )
 from services.excel.kinds import Customers, FollowUps, Kind, Notes, Purchases, Referrals
+from services.excel.pages import page_sheets
 from services.excel.reader import Spreadsheet, open_spreadsheet
 from services.excel.resolve import ImportContext, describe_customer
 from services.excel.undo import created_change
+from services.excel.workbook_pages import extra_headers, required, restore_pages
 from services.excel.writing import Pending, Problems, Values, note_change
 from services.i18n import t
 from services.sqlutil import chunks
@@ -141,7 +146,7 @@ class WorkbookError(UserError):
 @dataclass
 class WorkbookResult:
     batch_id: int | None  # None after a dry run
-    sheets: dict[str, int] = field(default_factory=dict)  # rows read per sheet (keys of export.ALL_SHEETS)
+    sheets: dict[str, int] = field(default_factory=dict)  # rows read per sheet (keys of sheet_names())
 
     def as_dict(self) -> dict[str, Any]:
         return {"batch_id": self.batch_id, "sheets": dict(self.sheets)}
@@ -179,6 +184,11 @@ def import_workbook(session: Session, path: Path | str, *, dry_run: bool = False
     return result
 
 
+def sheet_names() -> dict[str, str]:
+    """Every sheet a full workbook may have (key → sheet name): the customer book's, then the pages'."""
+    return {**ALL_SHEETS, **page_sheets()}
+
+
 def _refuse_unless_empty(session: Session) -> None:
     customers = int(session.scalar(select(func.count()).select_from(Customer)) or 0)
     if customers:
@@ -194,7 +204,7 @@ def _declared_rows(path: Path) -> int:
     total = 0
     try:
         with zipfile.ZipFile(path) as archive:
-            for name in ALL_SHEETS.values():
+            for name in sheet_names().values():
                 if name in parts:
                     with archive.open(parts[name]) as sheet:
                         found = _DIMENSION.search(sheet.read(4096))
@@ -217,6 +227,7 @@ class _Restore:
         self.tag_labels: dict[str, int] = {}  # how the 客户 sheet names a tag (标签 or 组/标签) → id here
         self.group_names: dict[int, str] = {}
         self.failed: set[int] = set()  # 编号 of the customer rows refused: their records are not told again
+        self.names = sheet_names()
         self.batch = ImportBatch(kind="all", file_name=book.path.name[-260:], sheet="",
                                  started_at=datetime.now().replace(microsecond=0))
 
@@ -237,9 +248,10 @@ class _Restore:
         handlers: list[Kind] = [Notes(), Purchases(), _FollowUps(), _Referrals()]
         for key, handler in zip(RECORD_SHEETS, handlers, strict=True):
             self._records(key, handler)
+        pages = restore_pages(self)  # before the finishing: purchases get linked to the 商品 restored
         self.pending.flush()
-        for handler in [*handlers, customers]:  # the customers last: 累计消费, 阶段 and layers of everyone
-            handler.finish(self.ctx, self.pending)
+        for handler in [*handlers, customers, *pages]:  # customers after their records (累计消费, 阶段,
+            handler.finish(self.ctx, self.pending)  # layers); the pages' after them (积分 balances, tiers)
         if self.problems:
             raise WorkbookError(self.problems, self.problem_count)
         if self.cancel is not None and self.cancel():
@@ -251,13 +263,13 @@ class _Restore:
         if self.progress is not None:
             self.progress(rows, max(rows, self.total))
         return WorkbookResult(self.batch.id,
-                              {key: self.sheets[key] for key in ALL_SHEETS if key in self.sheets})
+                              {key: self.sheets[key] for key in self.names if key in self.sheets})
 
     # ---- reading a sheet -----------------------------------------------------------------------
 
-    def _rows(self, key: str) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
+    def rows(self, key: str) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
         """(sheet row, cells by field key, field key → header) of each data row of a sheet."""
-        headers, rows, _approx = self.book.iter_table(ALL_SHEETS[key], 1)
+        headers, rows, _approx = self.book.iter_table(self.names[key], 1)
         mapping = self._mapping(key, headers)
         column_of = {name: headers[i] for i, name in mapping.items()}
         self.sheets[key] = 0
@@ -273,7 +285,7 @@ class _Restore:
     def _mapping(self, key: str, headers: list[str]) -> dict[int, str]:
         """Column index → field key, from the headers an export writes; refuses a sheet that lacks a
         column it needs or has one this import would drop."""
-        known = [(c.header, c.key) for c in KINDS.get(key, ())] + list(EXTRA_HEADERS[key])
+        known = [(c.header, c.key) for c in KINDS.get(key, ())] + list(EXTRA_HEADERS.get(key) or extra_headers(key))
         by_header = {normalize_header(header): name for header, name in known}
         custom = ({normalize_header(spec.name): spec.key for spec in self.ctx.custom_fields.values()}
                   if key == "customers" else {})
@@ -292,8 +304,9 @@ class _Restore:
             taken.add(name)
             if name not in DERIVED or key != "customers":
                 mapping[index] = name
-        sheet = ALL_SHEETS[key]
-        missing = [header for header, name in known if name in REQUIRED[key] and name not in taken]
+        sheet = self.names[key]
+        needed = REQUIRED.get(key) or required(key)
+        missing = [header for header, name in known if name in needed and name not in taken]
         if missing:
             raise UserError(t("工作表“{sheet}”没有“{cols}”列：这不是客本导出的完整工作簿", sheet=sheet,
                               cols="”“".join(missing)))
@@ -303,11 +316,11 @@ class _Restore:
                               cols="”“".join(unknown)))
         return mapping
 
-    def _report(self, key: str, row: int, problems: Problems, column_of: dict[str, str]) -> None:
+    def report(self, key: str, row: int, problems: Problems, column_of: dict[str, str]) -> None:
         for name, message in problems.items():
             self.problem_count += 1
             if len(self.problems) < MAX_PROBLEMS:
-                self.problems.append(SheetProblem(ALL_SHEETS[key], row, column_of.get(name, name), message))
+                self.problems.append(SheetProblem(self.names[key], row, column_of.get(name, name), message))
 
     # ---- setup -------------------------------------------------------------------------------------
 
@@ -321,7 +334,7 @@ class _Restore:
         tags = {(gid, name): tid for tid, gid, name in self.session.execute(select(Tag.id, Tag.group_id, Tag.name))}
         found: list[tuple[str, str, int]] = []
         group, single, group_color, name, color = TAG_HEADERS
-        for row, cells, column_of in self._rows("tags"):
+        for row, cells, column_of in self.rows("tags"):
             problems: Problems = {}
             group_name = fold(v.cell_text(cells.get(group)))
             if not group_name:
@@ -330,7 +343,7 @@ class _Restore:
             colors = [_color(cells, key, problems) for key in (group_color, color)]
             tag_name = fold(v.cell_text(cells.get(name)))
             if problems:
-                self._report("tags", row, problems, column_of)
+                self.report("tags", row, problems, column_of)
                 continue
             if group_name not in groups:
                 groups[group_name] = save_group(self.session, group_name, multi=multi, color=colors[0], commit=False)
@@ -351,10 +364,10 @@ class _Restore:
         accounts = set(self.session.scalars(select(WechatAccount.name)))
         sort = len(accounts)
         name, wechat_id, note = ACCOUNT_HEADERS
-        for row, cells, column_of in self._rows("accounts"):
+        for row, cells, column_of in self.rows("accounts"):
             account = fold(v.cell_text(cells.get(name)))
             if not account:
-                self._report("accounts", row, {name: t("微信号名称为空")}, column_of)
+                self.report("accounts", row, {name: t("微信号名称为空")}, column_of)
             elif account not in accounts:
                 accounts.add(account)
                 made = WechatAccount(name=account, wechat_id=fold(v.cell_text(cells.get(wechat_id))),
@@ -368,7 +381,7 @@ class _Restore:
         existing = {f.name: f for f in self.session.scalars(select(CustomField))}
         sort = max((f.sort for f in existing.values()), default=0)
         name, kind_header, choices_header, shown = FIELD_HEADERS
-        for row, cells, column_of in self._rows("custom-fields"):
+        for row, cells, column_of in self.rows("custom-fields"):
             problems: Problems = {}
             field_name = fold(v.cell_text(cells.get(name)))
             kind = _FIELD_KINDS.get(v.cell_text(cells.get(kind_header)))
@@ -384,7 +397,7 @@ class _Restore:
                 problems[kind_header] = t("客户本里已有字段“{name}”，类型是“{kind}”", name=field_name,
                                           kind=FIELD_KIND_LABELS.get(existing[field_name].kind, ""))
             if problems:
-                self._report("custom-fields", row, problems, column_of)
+                self.report("custom-fields", row, problems, column_of)
                 continue
             if field_name not in existing:
                 sort += 1
@@ -398,7 +411,7 @@ class _Restore:
         """裂变活动 by name (one the store has is kept as it is); before 转介绍, whose 活动 names them."""
         existing = set(self.session.scalars(select(Campaign.name)))
         name, method, starts, ends, goal, cost, note = CAMPAIGN_HEADERS
-        for row, cells, column_of in self._rows("campaigns"):
+        for row, cells, column_of in self.rows("campaigns"):
             problems: Problems = {}
             title = fold(v.cell_text(cells.get(name)))
             kind = v.cell_text(cells.get(method)) or "口碑"
@@ -409,7 +422,7 @@ class _Restore:
             if kind not in REFERRAL_METHODS:
                 problems[method] = t("方式“{m}”不对，只能是：{all}", m=kind, all="、".join(REFERRAL_METHODS))
             if problems:
-                self._report("campaigns", row, problems, column_of)
+                self.report("campaigns", row, problems, column_of)
             elif title not in existing:
                 existing.add(title)
                 made = Campaign(name=title, method=kind, starts_on=days[0], ends_on=days[1],
@@ -424,7 +437,7 @@ class _Restore:
         handler = Customers()
         numbers: dict[int, int] = {}  # 编号 → sheet row, to refuse one used twice
         overrides: dict[str, list[int]] = {}
-        for row, cells, column_of in self._rows("customers"):
+        for row, cells, column_of in self.rows("customers"):
             own = {name: cells.pop(name, None) for name in ("number", "stage_override", "tags")}
             values, problems = handler.parse(self.ctx, cells)
             number = _parse(own, "number", v.parse_int, problems)
@@ -437,7 +450,7 @@ class _Restore:
                 problems["stage_override"] = t("没有“{stage}”这个阶段", stage=stage)
             tag_ids = self._tag_ids(own["tags"], problems)
             if problems:
-                self._report("customers", row, problems, column_of)
+                self.report("customers", row, problems, column_of)
                 self.failed.add(_number(own["number"]))  # 0 when blank: no record names 0
                 continue
             numbers[number] = row
@@ -479,12 +492,12 @@ class _Restore:
         return ids
 
     def _records(self, key: str, handler: Kind) -> None:
-        for row, cells, column_of in self._rows(key):
+        for row, cells, column_of in self.rows(key):
             values, problems = handler.parse(self.ctx, cells)
             if problems:
                 whose = {_number(cells.get(k)) for k in ("customer_number", "referrer_number", "referee_number")}
                 if not (whose - {0}) & self.failed:  # a refused customer's records would only repeat its problem
-                    self._report(key, row, problems, column_of)
+                    self.report(key, row, problems, column_of)
                 continue
             handler.create(self.ctx, self.pending, values)
             self.created += 1

@@ -22,6 +22,9 @@ from services.excel.engine import ImportOptions, run_import
 from services.paths import DataDir
 from services.store import DamagedStoreError, NewerSchemaError, Store, open_store, restore_store
 
+# Backups of the data folder's SQLite file (团队模式's pg_dump backups: test_backup_team.py).
+pytestmark = pytest.mark.sqlite_only("backups of the SQLite file")
+
 NOW = datetime(2026, 5, 20, 9, 30)
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "schemas"
 

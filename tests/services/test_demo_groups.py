@@ -23,6 +23,9 @@ def test_demo_groups(session: Session) -> None:
     assert len({g.kind for g in groups}) == 5 and len({g.account_id for g in groups}) == 2
     assert [g.name for g in groups if g.status == "archived"] == ["春茶尝鲜快闪群"]
     member_ids = set(session.scalars(select(GroupMember.customer_id)))
+    left_before_joining = session.scalar(select(func.count()).select_from(GroupMember).where(
+        GroupMember.left_on < GroupMember.joined_on))
+    assert left_before_joining == 0  # as a seller would record it (and as a restore accepts it)
     assert member_ids <= set(session.scalars(select(Customer.id)))
     running = [g for g in groups if g.status == "active"]
     assert sum(1 for g in running if uses_of_group(session, g.id)) == 4

@@ -14,6 +14,7 @@ from services.paths import DataDir, default_data_dir
 from services.store import Store, open_store
 
 
+@pytest.mark.sqlite_only("the data folder's own SQLite file")
 def test_opening_an_empty_folder_creates_and_migrates_the_store(data_dir: DataDir) -> None:
     assert not data_dir.root.exists()
     store = open_store(data_dir)
@@ -44,6 +45,7 @@ def test_closing_releases_the_lock(data_dir: DataDir) -> None:
     open_store(data_dir).close()
 
 
+@pytest.mark.sqlite_only("SQLite pragmas")
 def test_foreign_keys_and_wal_are_on(store: Store) -> None:
     with store.db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -70,6 +72,7 @@ def test_a_folder_that_cannot_be_created_is_a_clear_message(tmp_path: Path) -> N
         open_store(DataDir.at(blocker / "data"))
 
 
+@pytest.mark.sqlite_only("a damaged SQLite file")
 def test_a_damaged_database_file_is_a_clear_message_and_frees_the_folder(data_dir: DataDir) -> None:
     data_dir.ensure()
     data_dir.database.write_bytes(b"this is not a database" * 100)

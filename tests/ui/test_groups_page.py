@@ -14,7 +14,8 @@ from services import group_tasks as gt
 from services import groups as g
 from services import sop
 from services.customers import CustomerInput, create_customer
-from services.group_metrics import stats_between
+from services.group_metrics import DayStat, stats_between
+from services.group_metrics import save_stats as gm_save
 from services.tags import add_tag, save_tag
 from services.tags import save_group as save_tag_group
 from ui.groups import common
@@ -214,6 +215,23 @@ def test_metrics_tab_shows_dashes_and_the_stage(qtbot, ctx, page, group_id):
     assert [table.item(0, c).text() for c in range(2, 10)] == ["—"] * 8
     assert table.item(0, 1).text() == "初建期"
     assert page.metrics.empty.isVisible()
+
+
+def test_metrics_charts_show_the_chosen_groups_days(qtbot, ctx, page, group_id):
+    today = date.today()
+    with ctx.session() as s:
+        gm_save(s, group_id, [DayStat(today - timedelta(days=1), members=100, joined=5, left=1, messages=30,
+                                      active_speakers=10, revenue_cents=12_000),
+                              DayStat(today, members=104, joined=6, left=2, revenue_cents=0)])
+    with qtbot.waitSignal(page.metrics.loaded, timeout=5000):
+        page.show_tab("metrics")
+    trend, flow = page.metrics.trend, page.metrics.flow
+    assert len(trend.categories) == 30 and trend.categories[-1] == f"{today:%m-%d}"
+    members = dict(trend.series)["群人数"]
+    assert members[-2:] == [100.0, 104.0] and members[0] is None  # days without numbers are gaps
+    assert dict(flow.series)["成交额（元）"][-2:] == [120.0, 0.0]
+    assert dict(flow.series)["退群"][-2:] == [1.0, 2.0]
+    assert page.metrics.mix.categories[0] == "忠实型" and page.metrics.mix.horizontal
 
 
 def test_editing_a_template_updates_the_groups_future_tasks(qtbot, ctx, page, group_id, dialogs, monkeypatch):

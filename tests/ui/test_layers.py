@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCharts import QHorizontalBarSeries
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from models import Customer
@@ -29,12 +28,9 @@ def buyers(ctx) -> dict[str, int]:
 
 
 def bars(chart) -> dict[str, int]:
-    """What a chart draws: category → bar length."""
-    series = chart.chart().series()[0]
-    assert isinstance(series, QHorizontalBarSeries)
-    categories = chart.chart().axes(Qt.Orientation.Vertical)[0].categories()
-    values = series.barSets()[0]
-    return {name: int(values.at(i)) for i, name in enumerate(categories)}
+    """What a chart draws: category → bar length, top to bottom."""
+    assert chart.horizontal and len(chart.series) == 1
+    return {name: int(value) for name, value in zip(chart.categories, chart.series[0][1], strict=True)}
 
 
 def loyalty_of(ctx, customer_id: int) -> str:
@@ -50,10 +46,14 @@ def test_the_charts_show_the_counts_and_a_bar_leads_to_its_customers(qtbot, main
     assert bars(page.stage_chart)["潜在"] == 1 and bars(page.stage_chart)["复购"] == 2
     rfm = bars(page.rfm_chart)
     assert rfm["未购买"] == 1 and sum(rfm.values()) == 4
-    assert list(bars(page.rfm_chart))[-1] == "重要价值"  # drawn bottom-up: the first segment is on top
+    assert list(bars(page.rfm_chart))[0] == "重要价值"  # the first segment is on top
     assert "共 4 位客户" in page.summary.text()
 
-    page.loyalty_chart.chosen.emit("需求型")  # as a click on the bar does
+    chart = page.loyalty_chart  # a click on the 需求型 row (third from the top) explains that group
+    chart.resize(400, 300)
+    plot, _ticks = chart._geometry()
+    row = plot.top() + plot.height() * 2.5 / len(chart.categories)
+    qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPoint(int(plot.left() + 5), int(row)))
     assert page.detail_title.text() == "需求型：1 位（25.0%）"
     assert "3个月" in page.detail_text.text()
     qtbot.mouseClick(page.show_button, Qt.MouseButton.LeftButton)

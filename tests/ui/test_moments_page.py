@@ -362,6 +362,9 @@ def test_reports_tab_shows_the_pillar_rows(qtbot, ctx, page):
     assert rows["产品种草"][0] == "0"
     assert not reports.empty.isVisible()
     assert reports.hard_sell.rowCount() == 8 and reports.weekdays.rowCount() == 7
+    chart = reports.chart  # only pillars with posts get bars: likes, comments, inquiries side by side
+    assert chart.categories == ["用户口碑"]
+    assert chart.series == [("点赞", [20.0]), ("评论", [4.0]), ("咨询", [2.0])]
 
 
 def test_weeks_over_the_hard_sell_line_are_red(qtbot, ctx, page):

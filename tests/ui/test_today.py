@@ -177,6 +177,9 @@ def test_kpi_tiles(qtbot, ctx, today_page, two_customers):
     assert today_page.tiles.values["revenue_month"].text() == "¥1,600"
     assert today_page.tiles.values["repurchase_rate"].text() == "50%"
     assert today_page.charts.revenue.values[-1] == 1600
+    revenue = today_page.charts.revenue  # what the bar chart draws: this month's bar, labelled with the month
+    assert revenue.series[0][1][-1] == 1600 and revenue.categories[-1] == f"{date.today().month}月"
+    assert revenue.title == "每月营收（元）"
 
 
 def test_birthday_group(qtbot, ctx, today_page):

@@ -6,7 +6,7 @@ Used by the customers page (next to the list) and by CustomerWindow (in its own 
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -35,7 +35,7 @@ from services.customers import (
     trash_customers,
     update_customer,
 )
-from services.errors import NotFoundError, ValidationError
+from services.errors import ConflictError, NotFoundError, ValidationError
 from services.tags import GroupInfo, set_customer_tags, tag_tree
 from services.timeline import money
 from ui.context import AppContext
@@ -70,6 +70,7 @@ class CustomerDetail(QWidget):
         self._customer_id: int | None = None
         self._new = False
         self._baseline: CustomerInput | None = None  # the form as loaded, to tell unsaved edits
+        self._opened_at: datetime | None = None  # the customer's updated_at when the form was loaded
         self._tag_ids: list[int] = []
         self._auto_tags: dict[int, str] = {}  # tag id → the 自动标签 rule that gave it
         self._emitting = False
@@ -316,6 +317,7 @@ class CustomerDetail(QWidget):
         if not keep_form:
             self.form.load(data, customer.stage)
             self._baseline = self.form.value()
+            self._opened_at = customer.updated_at
         self._show_facts(customer)
         self._show_tag_chips(groups)
         self.tags_error.show_message("")
@@ -378,10 +380,12 @@ class CustomerDetail(QWidget):
                     customer_id = create_customer(session, data, self._tag_ids).id
                 else:
                     assert self._customer_id is not None
-                    customer_id = update_customer(session, self._customer_id, data).id
+                    customer_id = update_customer(session, self._customer_id, data, self._opened_at).id
         except ValidationError as exc:
             self._show_errors(exc.fields)
             return False
+        except ConflictError as exc:
+            return self._resolve_conflict(exc)
         except Exception as exc:
             show_error(self, exc)
             return False
@@ -392,6 +396,27 @@ class CustomerDetail(QWidget):
             self.timeline.set_customer(customer_id)
         self._announce(customer_id, created=created)
         return True
+
+    def _resolve_conflict(self, exc: ConflictError) -> bool:
+        """Someone else saved this customer since it was opened (团队模式): 重新载入 shows their version
+        (this edit is dropped), 覆盖 saves this one over theirs; 取消 keeps the edit unsaved."""
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("资料已被别人修改"), exc.message, parent=self)
+        reload = box.addButton(tr("重新载入"), QMessageBox.ButtonRole.ResetRole)
+        overwrite = box.addButton(tr("覆盖"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(reload)
+        box.exec()
+        if box.clickedButton() is reload:
+            if not self._refresh(keep_form=False):
+                self._show_empty()
+            self.timeline.reload()
+            return False
+        if box.clickedButton() is overwrite:
+            opened, self._opened_at = self._opened_at, None  # save without the check, this once
+            if self.save():
+                return True
+            self._opened_at = opened
+        return False
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         self.tags_error.show_message(errors.pop("tags", ""))

@@ -4,24 +4,13 @@ metrics of each group's life stage highlighted, and for the chosen group charts 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from PySide6.QtCharts import (
-    QAbstractBarSeries,
-    QBarCategoryAxis,
-    QBarSet,
-    QChart,
-    QChartView,
-    QDateTimeAxis,
-    QHorizontalBarSeries,
-    QLineSeries,
-    QValueAxis,
-)
-from PySide6.QtCore import QDateTime, QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -43,6 +32,7 @@ from services.group_metrics import (
     GroupReport,
 )
 from ui.background import run_in_background
+from ui.charts import BarChart, LineChart, Series
 from ui.context import AppContext
 from ui.groups import common
 from ui.groups.common import STAGE_COLORS, date_edit, qdate
@@ -65,48 +55,8 @@ class GroupDays:
     mix: dict[str, int]
 
 
-def _chart(title: str) -> QChart:
-    chart = QChart()
-    chart.setTitle(title)
-    chart.setBackgroundVisible(False)
-    chart.setMargins(QMargins(4, 4, 4, 4))
-    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    font = QFont(QApplication.font())
-    font.setBold(True)
-    chart.setTitleFont(font)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-    return chart
-
-
-def _ms(day: date) -> float:
-    return float(QDateTime(datetime.combine(day, time(12))).toMSecsSinceEpoch())
-
-
-class ChartBox(QChartView):
-    """A chart that clears and redraws itself; text colours follow the theme."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(_chart(title), parent)
-        self.title = title
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(220)
-        self.text_color = QColor("#333333")
-
-    def reset(self, dark: bool) -> QChart:
-        """A fresh chart (reusing one leaves the removed axes' labels painted behind the new ones)."""
-        chart = _chart(self.title)
-        self.setChart(chart)
-        self.text_color = QColor("#e0e0e0" if dark else "#333333")
-        chart.setTitleBrush(self.text_color)
-        chart.legend().setLabelColor(self.text_color)
-        return chart
-
-    def axis(self, axis: QValueAxis | QDateTimeAxis | QBarCategoryAxis, dark: bool) -> None:
-        small = QFont(QApplication.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() - 1.5))
-        axis.setLabelsFont(small)
-        axis.setLabelsColor(self.text_color)
-        axis.setGridLineColor(QColor("#444444" if dark else "#ececec"))
+def _percent(value: float) -> str:
+    return f"{value:.0f}%"
 
 
 class MetricsView(QWidget):
@@ -148,9 +98,12 @@ class MetricsView(QWidget):
         self.stage_hint = QLabel()
         self.stage_hint.setWordWrap(True)
         self.stage_hint.setTextFormat(Qt.TextFormat.RichText)
-        self.trend = ChartBox(tr("群人数与互动率"))
-        self.flow = ChartBox(tr("每日进群、退群与成交额"))
-        self.mix = ChartBox(tr("成员忠诚类型"))
+        self.trend = LineChart(tr("群人数与互动率"))
+        self.flow = LineChart(tr("每日进群、退群与成交额"))
+        self.mix = BarChart(tr("成员忠诚类型"), horizontal=True, value_labels=True)
+        self.mix.bar_width = 0.6
+        for chart in (self.trend, self.flow, self.mix):
+            chart.setMinimumHeight(220)
         charts = QWidget()
         row = QHBoxLayout(charts)
         row.setContentsMargins(0, 0, 0, 0)
@@ -271,108 +224,35 @@ class MetricsView(QWidget):
     # ---- charts ----------------------------------------------------------------------------------------
 
     def draw(self, days: GroupDays) -> None:
-        dark = self.ctx.preferences.theme == "dark"
-        self._draw_trend(days.stats, dark)
-        self._draw_flow(days.stats, dark)
-        self._draw_mix(days.mix, dark)
+        self._draw_trend(days.stats)
+        self._draw_flow(days.stats)
+        self._draw_mix(days.mix)
 
-    def _date_axis(self, box: ChartBox, dark: bool) -> QDateTimeAxis:
-        axis = QDateTimeAxis()
-        axis.setFormat("MM-dd")
-        axis.setRange(QDateTime(datetime.combine(self.first, time(0))), QDateTime(datetime.combine(self.last, time(23))))
-        axis.setTickCount(min(7, max(2, (self.last - self.first).days + 1)))
-        box.axis(axis, dark)
-        return axis
+    def _days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
 
-    def _draw_trend(self, stats: list[DayStat], dark: bool) -> None:
-        chart = self.trend.reset(dark)
-        members, rate = QLineSeries(), QLineSeries()
-        members.setName(tr("群人数"))
-        rate.setName(tr("互动率 %"))
-        members.setColor(QColor("#1565c0"))
-        rate.setColor(QColor("#ef6c00"))
-        for day, metrics in gm.daily_metrics(stats):
-            stat = next(s for s in stats if s.day == day)
-            if stat.members is not None:
-                members.append(_ms(day), stat.members)
-            if metrics.interaction_rate is not None:
-                rate.append(_ms(day), metrics.interaction_rate * 100)
-        chart.addSeries(members)
-        chart.addSeries(rate)
-        x = self._date_axis(self.trend, dark)
-        left, right = QValueAxis(), QValueAxis()
-        left.setLabelFormat("%d")
-        right.setLabelFormat("%.0f%%")
-        top_members = max((p.y() for p in members.points()), default=10)
-        left.setRange(0, max(10.0, top_members * 1.15))
-        right.setRange(0, max(10.0, max((p.y() for p in rate.points()), default=10) * 1.2))
-        for axis in (left, right):
-            axis.setTickCount(5)
-            axis.applyNiceNumbers()
-            self.trend.axis(axis, dark)
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(left, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(right, Qt.AlignmentFlag.AlignRight)
-        for series, axis in ((members, left), (rate, right)):
-            series.attachAxis(x)
-            series.attachAxis(axis)
+    def _draw_trend(self, stats: list[DayStat]) -> None:
+        """Members on the left axis, the interaction rate (%) on the right, one point per recorded day."""
+        members = {s.day: float(s.members) for s in stats if s.members is not None}
+        rate = {day: m.interaction_rate * 100 for day, m in gm.daily_metrics(stats) if m.interaction_rate is not None}
+        days = self._days()
+        self.trend.set_days(self.first, self.last, [
+            Series(tr("群人数"), tuple(members.get(d) for d in days), "#1565c0"),
+            Series(tr("互动率 %"), tuple(rate.get(d) for d in days), "#ef6c00", right=True)], right_fmt=_percent)
 
-    def _draw_flow(self, stats: list[DayStat], dark: bool) -> None:
-        chart = self.flow.reset(dark)
-        joined, left, revenue = QLineSeries(), QLineSeries(), QLineSeries()
-        for series, name, color in ((joined, tr("进群"), "#2e7d32"), (left, tr("退群"), "#c62828"),
-                                    (revenue, tr("成交额（元）"), "#6a1b9a")):
-            series.setName(name)
-            series.setColor(QColor(color))
-        for stat in sorted(stats, key=lambda s: s.day):
-            joined.append(_ms(stat.day), stat.joined)
-            left.append(_ms(stat.day), stat.left)
-            revenue.append(_ms(stat.day), stat.revenue_cents / 100)
-        for series in (joined, left, revenue):
-            chart.addSeries(series)
-        x = self._date_axis(self.flow, dark)
-        people, money = QValueAxis(), QValueAxis()
-        people.setLabelFormat("%d")
-        money.setLabelFormat("%.0f")
-        people.setRange(0, max(5.0, max((p.y() for s in (joined, left) for p in s.points()), default=5) * 1.2))
-        money.setRange(0, max(100.0, max((p.y() for p in revenue.points()), default=100) * 1.15))
-        for axis in (people, money):
-            axis.setTickCount(5)
-            axis.applyNiceNumbers()
-            self.flow.axis(axis, dark)
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(people, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(money, Qt.AlignmentFlag.AlignRight)
-        for series, axis in ((joined, people), (left, people), (revenue, money)):
-            series.attachAxis(x)
-            series.attachAxis(axis)
+    def _draw_flow(self, stats: list[DayStat]) -> None:
+        """Joined and left (people, left axis) and the day's revenue (yuan, right axis)."""
+        by_day = {s.day: s for s in stats}
+        days = self._days()
 
-    def _draw_mix(self, mix: dict[str, int], dark: bool) -> None:
-        """Horizontal bars: the type names sit on the left, whole."""
-        chart = self.mix.reset(dark)
-        chart.legend().hide()
-        bars = QBarSet(tr("人数"))
-        keys = list(reversed(MIX_KEYS))  # the first type on top
-        bars.append([float(mix.get(k, 0)) for k in keys])
-        bars.setColor(QColor("#5c6bc0"))
-        bars.setLabelColor(self.mix.text_color)
-        series = QHorizontalBarSeries()
-        series.append(bars)
-        series.setLabelsVisible(True)
-        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
-        series.setBarWidth(0.6)
-        chart.addSeries(series)
-        categories = QBarCategoryAxis()
-        categories.append([tr(k) for k in keys])
-        self.mix.axis(categories, dark)
-        categories.setGridLineVisible(False)
-        values = QValueAxis()
-        values.setRange(0, max(4.0, max(mix.values(), default=0) * 1.25))
-        values.setLabelFormat("%d")
-        values.setTickCount(5)
-        values.applyNiceNumbers()
-        self.mix.axis(values, dark)
-        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(categories)
-        series.attachAxis(values)
+        def values(read: Callable[[DayStat], float]) -> tuple[float | None, ...]:
+            return tuple(read(by_day[d]) if d in by_day else None for d in days)
+
+        self.flow.set_days(self.first, self.last, [
+            Series(tr("进群"), values(lambda s: float(s.joined)), "#2e7d32"),
+            Series(tr("退群"), values(lambda s: float(s.left)), "#c62828"),
+            Series(tr("成交额（元）"), values(lambda s: s.revenue_cents / 100), "#6a1b9a", right=True)])
+
+    def _draw_mix(self, mix: dict[str, int]) -> None:
+        """Horizontal bars: the type names sit on the left, whole; the first type on top."""
+        self.mix.set_bars([tr(k) for k in MIX_KEYS], [float(mix.get(k, 0)) for k in MIX_KEYS], tr("人数"), "#5c6bc0")

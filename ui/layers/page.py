@@ -7,11 +7,8 @@ A click on a bar explains the group and offers its customers in the 客户 list 
 
 from __future__ import annotations
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis
-from PySide6.QtCore import QMargins, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -30,6 +27,7 @@ from services.layers import (
     SEGMENT_HINTS,
     UNCLASSIFIED,
 )
+from ui.charts import BarChart
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.layers.recompute import recompute_in_background
@@ -48,74 +46,29 @@ OTHER_HINTS = {
 }
 
 
-class LayerChart(QChartView):
-    """One horizontal bar chart: a count per category, the first category on top.
+class LayerChart(BarChart):
+    """One horizontal bar chart: a count per category, the first category on top, the count at the
+    end of each bar.
 
     Signals:
-        chosen(str): a bar was clicked (the category's name).
+        chosen(str): a bar (or its row) was clicked (the category's name).
     """
 
     chosen = Signal(str)
 
     def __init__(self, title: str, color: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(title, horizontal=True, value_labels=True, parent=parent)
         self.setObjectName("layerChart")
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(240)
         self.color = color
         self.counts: dict[str, int] = {}
-        chart = QChart()
-        chart.setTitle(title)
-        chart.legend().hide()
-        chart.setBackgroundVisible(False)
-        chart.setMargins(QMargins(4, 4, 12, 4))
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        font = QFont(QApplication.font())
-        font.setPointSize(font.pointSize() + 2)
-        font.setBold(True)
-        chart.setTitleFont(font)
-        self.setChart(chart)
+        self.set_clickable(True)
+        self.bar_clicked.connect(lambda index: self.chosen.emit(list(self.counts)[index]))
+        self.shrink = 0.0  # the page has room: category names at the normal size
 
-    def set_counts(self, counts: dict[str, int], dark: bool) -> None:
+    def set_counts(self, counts: dict[str, int]) -> None:
         self.counts = dict(counts)
-        chart = self.chart()
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
-        names = list(counts)[::-1]  # a horizontal bar chart draws its first category at the bottom
-        bars = QBarSet(tr("客户数"))
-        bars.append([float(counts[n]) for n in names])
-        bars.setColor(QColor(self.color))
-        bars.setBorderColor(QColor(self.color))
-        text_color = QColor("#e0e0e0" if dark else "#333333")
-        bars.setLabelColor(text_color)
-        series = QHorizontalBarSeries()
-        series.append(bars)
-        series.setBarWidth(0.7)
-        series.setLabelsVisible(True)
-        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
-        series.setLabelsFormat("@value")
-        series.clicked.connect(lambda index, _set: self.chosen.emit(names[index]))
-        chart.addSeries(series)
-        font = QFont(QApplication.font())
-        categories = QBarCategoryAxis()
-        categories.append([tr(n) for n in names])
-        categories.setLabelsFont(font)
-        categories.setLabelsColor(text_color)
-        categories.setGridLineVisible(False)
-        values = QValueAxis()
-        top = max(counts.values(), default=0)
-        values.setRange(0, max(4, top * 1.15))  # room for the numbers beyond the longest bar
-        values.setLabelFormat("%d")
-        values.applyNiceNumbers()  # round ticks: 0, 500, 1000 …
-        values.setLabelsFont(font)
-        values.setLabelsColor(text_color)
-        values.setGridLineColor(QColor("#444444" if dark else "#e6e6e6"))
-        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(categories)
-        series.attachAxis(values)
-        chart.setTitleBrush(text_color)
+        self.set_bars([tr(n) for n in counts], [float(v) for v in counts.values()], tr("客户数"), self.color)
 
 
 class LayersPage(QWidget):
@@ -223,13 +176,12 @@ class LayersPage(QWidget):
         with self.ctx.session() as session:
             self.counts = counts = layer_counts(session)
         self._stale = False
-        dark = self.ctx.preferences.theme == "dark"
         self.charts.setVisible(counts.customers > 0)
         self.empty.setVisible(counts.customers == 0)
         segments = {k: v for k, v in counts.rfm_segments.items() if k != NOT_COMPUTED or v}
-        self.rfm_chart.set_counts(segments, dark)
-        self.loyalty_chart.set_counts(counts.loyalty_types, dark)
-        self.stage_chart.set_counts(counts.stages, dark)
+        self.rfm_chart.set_counts(segments)
+        self.loyalty_chart.set_counts(counts.loyalty_types)
+        self.stage_chart.set_counts(counts.stages)
         when = counts.computed_at[:16] if counts.computed_at else tr("尚未计算")
         self.summary.setText(tr("共 {n} 位客户 · 按购买、互动和转介绍记录自动计算 · 上次全面计算 {when}",
                                 n=f"{counts.customers:,}", when=when))

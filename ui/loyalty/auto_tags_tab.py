@@ -3,7 +3,9 @@
 The table lists each rule (name, condition in words, tag, on/off, customers tagged); the editor picks
 the condition (买过某类商品 / 近12个月消费满 / 多少天没有购买 / 在某个群里), its value and a tag, and
 "预览" tells how many customers would get the tag (and lose it) with sample names before it is
-switched on. "立即运行" runs every switched-on rule over everyone.
+switched on. A rule's tag the seller took off a customer by hand stays off: the preview and the
+table say "已手动去掉 N 位", and "恢复手动去掉的" lets the rule tag them again. "立即运行" runs every
+switched-on rule over everyone.
 
 Shortcuts, on this tab: Ctrl+N new rule, Enter edit, Space switch on/off, Delete delete (after asking).
 
@@ -271,7 +273,7 @@ class AutoTagsTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in {0: 240, 2: 140, 3: 80, 4: 90}.items():
+        for column, width in {0: 240, 2: 140, 3: 80, 4: 130}.items():  # 已打标签: "26（手动去掉 3）"
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda _i: self.edit_rule())
         self.new_button = QPushButton(tr("新建规则…"))
@@ -289,6 +291,10 @@ class AutoTagsTab(QWidget):
         self.preview_button.clicked.connect(self.preview_rule)
         self.delete_button = QPushButton(tr("删除"))
         self.delete_button.clicked.connect(self.delete_rule)
+        self.clear_button = QPushButton(tr("恢复手动去掉的"))
+        self.clear_button.setObjectName("clearExclusions")
+        self.clear_button.setToolTip(tr("手动摘掉的自动标签，规则不会再打上；恢复后，符合条件的客户会重新被打上"))
+        self.clear_button.clicked.connect(self.clear_exclusions)
         self.run_button = QPushButton(tr("立即运行"))
         self.run_button.setObjectName("runRules")
         self.run_button.setToolTip(tr("按所有已开启的规则，给全部客户重新打一遍自动标签（每天启动时也会自动做一次）"))
@@ -299,14 +305,16 @@ class AutoTagsTab(QWidget):
         self.preview_text.setTextFormat(Qt.TextFormat.RichText)
         intro = QLabel(tr("客户的需求和行为会变，标签也要跟着变：买过普洱 → 普洱，12个月消费满 ¥5,000 → 高净值，"
                           "90天没买 → 沉睡。规则在导入、记购买、进退群之后和每天启动时自动运行；"
-                          "自动打的标签在客户详情里标着“自动”，条件不再成立时自动摘掉，手动打的标签不会被动。"))
+                          "自动打的标签在客户详情里标着“自动”，条件不再成立时自动摘掉，手动打的标签不会被动；"
+                          "手动摘掉的自动标签不会再被打上。"))
         intro.setObjectName("sectionHint")
         intro.setWordWrap(True)
         self.empty = EmptyState(tr("还没有自动标签规则"), tr("让标签自己跟着客户变：买过什么、花了多少、多久没买、在哪个群。\n"
                                                               "新规则先预览，确认后再开启。"))
         self.empty.add_button(tr("新建规则…")).clicked.connect(lambda: self.new_rule())
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.toggle_button, self.preview_button, self.delete_button):
+        for button in (self.new_button, self.edit_button, self.toggle_button, self.preview_button, self.delete_button,
+                       self.clear_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.run_button)
@@ -342,8 +350,10 @@ class AutoTagsTab(QWidget):
         self.table.setRowCount(len(self.rules))
         for row, rule in enumerate(self.rules):
             state = tr("有问题") if rule.problem else tr("已开启") if rule.enabled else tr("未开启")
-            cells = (rule.name, rule.condition, f"{rule.group_name} / {rule.tag_name}", state,
-                     str(rule.tagged) if rule.enabled or rule.tagged else "—")
+            tagged = str(rule.tagged) if rule.enabled or rule.tagged else "—"
+            if rule.excluded:
+                tagged += tr("（手动去掉 {n}）", n=rule.excluded)
+            cells = (rule.name, rule.condition, f"{rule.group_name} / {rule.tag_name}", state, tagged)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 2:
@@ -354,6 +364,8 @@ class AutoTagsTab(QWidget):
                     item.setToolTip(rule.problem)
                 if column == 4:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    if rule.excluded:
+                        item.setToolTip(tr("{n} 位客户的这个标签被手动摘掉，规则不会再给他们打上", n=rule.excluded))
                 self.table.setItem(row, column, item)
             if keep == rule.id:
                 self.table.selectRow(row)
@@ -375,6 +387,7 @@ class AutoTagsTab(QWidget):
         for button in (self.edit_button, self.toggle_button, self.preview_button, self.delete_button):
             button.setEnabled(rule is not None)
         self.toggle_button.setText(tr("关闭") if rule and rule.enabled else tr("开启"))
+        self.clear_button.setEnabled(rule is not None and rule.excluded > 0)
         self.run_button.setEnabled(any(r.enabled for r in self.rules))
         self.preview_text.setText("")
 
@@ -444,6 +457,23 @@ class AutoTagsTab(QWidget):
             show_error(self, exc)
             return
         self.reload()
+        self._changed()
+
+    def clear_exclusions(self) -> None:
+        """Let the rule tag again the customers the seller took its tag off by hand."""
+        rule = self.current_rule()
+        if rule is None or not rule.excluded or not confirm(self, tr("恢复手动去掉的"), tr(
+                "“{name}”的标签曾被手动从 {n} 位客户身上摘掉，规则一直没有再打上。\n\n恢复后，其中仍符合条件的客户"
+                "会重新被打上（规则开启时立即生效）。", name=rule.name, n=rule.excluded), tr("恢复")):
+            return
+        try:
+            with self.ctx.session() as session:
+                cleared = auto_tags.clear_exclusions(session, rule.id)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.reload(rule.id)
+        self.ctx.status_message.emit(tr("已恢复 {n} 位客户，“{name}”会照常给他们打标签", n=cleared, name=rule.name))
         self._changed()
 
     def run_now(self) -> None:

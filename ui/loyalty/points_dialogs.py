@@ -146,7 +146,7 @@ class LedgerView(QWidget):
         self.heading.setObjectName("ledgerHeading")
         self.heading.setStyleSheet("font-size: 15px;")
         self.table = make_table(LEDGER_COLUMNS, "ledgerTable")
-        for column, width in {0: 96, 1: 70, 2: 80, 3: 80, 4: 96}.items():
+        for column, width in {0: 96, 1: 70, 2: 150, 3: 80, 4: 96}.items():  # 原因: "社群打卡 · 茶友福利群"
             self.table.setColumnWidth(column, width)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -159,7 +159,7 @@ class LedgerView(QWidget):
         self.delete_button = QPushButton(tr("删除这条"))
         self.delete_button.setToolTip(tr("手动加减的积分可以删除（进回收站）；购买得的积分随购买记录走"))
         self.delete_button.clicked.connect(self.delete_selected)
-        self.empty = QLabel(tr("还没有积分记录。记一笔购买会自动积分；打卡、帮忙转发可以手动加分。"))
+        self.empty = QLabel(tr("还没有积分记录。记一笔购买会自动积分；社群打卡在积分页的“社群打卡…”里记，帮忙转发可以手动加分。"))
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet("color: #777;")
         buttons = QHBoxLayout()
@@ -195,7 +195,9 @@ class LedgerView(QWidget):
         for r, line in enumerate(self.lines):
             points = cell(f"{line.points:+,}", line.id, right=True)
             points.setForeground(Qt.GlobalColor.darkGreen if line.points > 0 else Qt.GlobalColor.darkRed)
-            for c, item in enumerate((cell(line.entry_on.isoformat()), points, cell(line.reason_label),
+            reason = cell(line.reason_label)
+            reason.setToolTip(line.reason_label)
+            for c, item in enumerate((cell(line.entry_on.isoformat()), points, reason,
                                       cell(f"{line.balance:,}", right=True),
                                       cell(line.expires_on.isoformat() if line.expires_on else ""),
                                       cell(line.note.replace("\n", " ")))):

@@ -1,6 +1,6 @@
 """The 积分 tab: customers by points balance (search by name), the chosen customer's ledger with
-加积分 / 扣积分 / 删除, the totals, the points rules, and awarding points for purchases recorded
-before points began.
+加积分 / 扣积分 / 删除, the totals, the points rules, 社群打卡 (a group's check-ins of a day), and
+awarding points for purchases recorded before points began.
 
 Shortcuts, on this tab: Ctrl+F search, Ctrl+N 加积分 for the chosen customer, Enter open the customer.
 """
@@ -25,6 +25,7 @@ from services import points as pts
 from ui.context import AppContext
 from ui.errors import confirm
 from ui.i18n import tr
+from ui.loyalty.checkin_dialog import CheckinDialog
 from ui.loyalty.points_dialogs import LedgerView, PointSettingsDialog
 from ui.loyalty.products_tab import add_shortcut, cell, make_table
 from ui.widgets import EmptyState
@@ -47,6 +48,10 @@ class PointsTab(QWidget):
         self.settings_button = QPushButton(tr("积分规则…"))
         self.settings_button.setObjectName("pointSettings")
         self.settings_button.clicked.connect(lambda: self.open_settings())
+        self.checkin_button = QPushButton(tr("社群打卡…"))
+        self.checkin_button.setObjectName("groupCheckin")
+        self.checkin_button.setToolTip(tr("选一个群和日期，勾选打卡的群成员：每人每个群每天得一次打卡积分"))
+        self.checkin_button.clicked.connect(lambda: self.open_checkin())
         self.history_button = QPushButton(tr("为历史购买补积分"))
         self.history_button.setToolTip(tr("开始用积分之前记下的购买，按现在的规则补上积分（每笔只补一次）"))
         self.history_button.clicked.connect(self.award_history)
@@ -77,6 +82,7 @@ class PointsTab(QWidget):
         self.splitter.setStretchFactor(1, 3)
         top = QHBoxLayout()
         top.addWidget(self.totals, 1)
+        top.addWidget(self.checkin_button)
         top.addWidget(self.history_button)
         top.addWidget(self.settings_button)
         layout = QVBoxLayout(self)
@@ -139,6 +145,17 @@ class PointsTab(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.accepted.connect(self.reload)
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_checkin(self, group_id: int | None = None) -> QDialog:
+        """社群打卡…: the members ticked earn their points; the list and the customers follow."""
+        dialog = CheckinDialog(self.ctx, self, group_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.recorded.connect(lambda ids: (self.reload(), self.ctx.customers_changed.emit(ids)))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QHorizontalBarSeries, QValueAxis
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,9 +27,9 @@ from PySide6.QtWidgets import (
 from services import moments_report as r
 from services import settings_store
 from ui.background import run_in_background
+from ui.charts import BarChart, Series
 from ui.context import AppContext
 from ui.groups.common import blocked, prepare_table, set_row
-from ui.groups.metrics_view import ChartBox
 from ui.i18n import tr
 from ui.moments import common
 
@@ -103,7 +102,9 @@ class ReportsView(QWidget):
         self.pillars = _table([tr("内容支柱"), tr("条数"), tr("点赞"), tr("评论"), tr("咨询"), tr("订单"), tr("成交金额"),
                                tr("条均互动")], 240)
         self.pillars.setObjectName("pillarTable")
-        self.chart = ChartBox(tr("各内容支柱的点赞、评论、咨询"))
+        self.chart = BarChart(tr("各内容支柱的点赞、评论、咨询"), horizontal=True)
+        self.chart.setObjectName("pillarChart")
+        self.chart.placeholder = tr("还没有已发布的朋友圈")
         self.chart.setMinimumHeight(260)
         self.hard_sell = _table([tr("周"), tr("日期"), tr("条数"), tr("硬广占比"), tr("")], 250)
         self.hard_sell.setObjectName("hardSellTable")
@@ -196,32 +197,10 @@ class ReportsView(QWidget):
                     color=common.MUTED_COLOR if not p["posts"] else None)
 
     def _draw_chart(self, report: Report) -> None:
-        dark = self.ctx.preferences.theme == "dark"
-        chart = self.chart.reset(dark)
+        """Likes, comments and inquiries side by side per pillar, the first pillar on top."""
         rows = [p for p in report.pillars if p["posts"]]
-        if not rows:
-            chart.setTitle(tr("还没有已发布的朋友圈"))
-            return
-        rows.reverse()  # a horizontal chart draws the first category at the bottom: the first pillar on top
-        series = QHorizontalBarSeries()
-        for key, label, color in SERIES:
-            bars = QBarSet(tr(label))
-            bars.setColor(QColor(color))
-            bars.append([float(p[key]) for p in rows])
-            series.append(bars)
-        chart.addSeries(series)
-        categories = QBarCategoryAxis()
-        categories.append([p["pillar"] for p in rows])
-        categories.setTruncateLabels(False)
-        values = QValueAxis()
-        values.setLabelFormat("%d")
-        values.setMin(0)
-        values.setMax(max(1.0, max(float(p[key]) for p in rows for key, _l, _c in SERIES)) * 1.1)
-        values.applyNiceNumbers()
-        for axis, side in ((categories, Qt.AlignmentFlag.AlignLeft), (values, Qt.AlignmentFlag.AlignBottom)):
-            self.chart.axis(axis, dark)
-            chart.addAxis(axis, side)
-            series.attachAxis(axis)
+        self.chart.set_data([p["pillar"] for p in rows],
+                            [Series(tr(label), tuple(float(p[key]) for p in rows), color) for key, label, color in SERIES])
 
     def _fill_hard_sell(self, report: Report) -> None:
         rows = list(reversed(report.hard_sell))  # this week first

@@ -161,6 +161,11 @@ class BackupsSection(Section):
     def _backed_up(self, backup: object) -> None:
         assert isinstance(backup, BackupFile)
         self.reload()
+        if backup.method != "sqlite":  # 团队模式: say whether pg_dump or the workbook export made it
+            from services.backup_server import backup_message
+
+            self.ctx.status_message.emit(backup_message(backup))
+            return
         self.ctx.status_message.emit(tr("已备份到 {file}", file=backup.path.name))
 
     def show_folder(self) -> None:

@@ -1,4 +1,4 @@
-"""设置: a list of sections on the left — 我的微信号, 标签, 自定义字段, 分层, 外观, 数据与备份 — the chosen one on the right."""
+"""设置: a list of sections on the left — 我的微信号, 标签, 自定义字段, 分层, 外观, 数据与备份, 隐私 — the chosen one on the right."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from ui.settings.accounts import AccountsSection
 from ui.settings.appearance import AppearanceSection
 from ui.settings.backups import BackupsSection
 from ui.settings.custom_fields import FieldsSection
+from ui.settings.database import DatabaseSection
 from ui.settings.form import Section
 from ui.settings.journeys import JourneysSection
+from ui.settings.privacy import PrivacySection
 from ui.settings.tags import TagsSection
 
 NAV_QSS = """
@@ -32,6 +34,7 @@ class SettingsPage(QWidget):
         self.fields = FieldsSection(ctx)
         self.appearance = AppearanceSection(ctx)
         self.backups = BackupsSection(ctx)
+        self.privacy = PrivacySection(ctx)
         self.sections: list[tuple[str, str, Section]] = [
             ("accounts", tr("我的微信号"), self.accounts),
             ("tags", tr("标签"), self.tags),
@@ -40,6 +43,8 @@ class SettingsPage(QWidget):
             ("journeys", tr("客户SOP"), JourneysSection(ctx)),
             ("appearance", tr("外观"), self.appearance),
             ("backups", tr("数据与备份"), self.backups),
+            ("database", tr("数据库"), DatabaseSection(ctx)),
+            ("privacy", tr("隐私"), self.privacy),
         ]
         self.navigation = QListWidget()
         self.navigation.setObjectName("settingsNav")

@@ -1,15 +1,13 @@
-"""Today's figures: five KPI tiles and three small bar charts (QtCharts)."""
+"""Today's figures: five KPI tiles and three small bar charts."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from services.today_kpis import Kpis
+from ui.charts import BarChart, Format, whole
 from ui.i18n import tr
 
 TILES = (
@@ -81,61 +79,19 @@ class KpiTiles(QWidget):
         self.notes[key].setText(note)
 
 
-class MiniChart(QChartView):
+class MiniChart(BarChart):
     """A small bar chart of one series (weeks or months)."""
 
     def __init__(self, title: str, color: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        super().__init__(title, parent=parent)
         self.setMinimumHeight(170)
         self.color = color
         self.values: list[float] = []
-        chart = QChart()
-        chart.setTitle(title)
-        chart.legend().hide()
-        chart.setBackgroundVisible(False)
-        chart.setMargins(QMargins(2, 2, 2, 2))
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        font = QFont(QApplication.font())
-        font.setBold(True)
-        chart.setTitleFont(font)
-        self.setChart(chart)
+        self.bar_width = 0.6
 
-    def set_series(self, labels: list[str], values: list[float], dark: bool, label_format: str = "%d") -> None:
+    def set_series(self, labels: list[str], values: list[float], fmt: Format = whole) -> None:
         self.values = list(values)
-        chart = self.chart()
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
-        text_color = QColor("#e0e0e0" if dark else "#333333")
-        bars = QBarSet("")
-        bars.append([float(v) for v in values])
-        bars.setColor(QColor(self.color))
-        bars.setBorderColor(QColor(self.color))
-        series = QBarSeries()
-        series.append(bars)
-        series.setBarWidth(0.6)
-        chart.addSeries(series)
-        small = QFont(QApplication.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() - 2))
-        categories = QBarCategoryAxis()
-        categories.append(labels)
-        categories.setLabelsFont(small)
-        categories.setLabelsColor(text_color)
-        categories.setGridLineVisible(False)
-        axis = QValueAxis()
-        axis.setRange(0, max(4.0, max(values, default=0) * 1.1))
-        axis.setTickCount(3)
-        axis.applyNiceNumbers()  # round ticks: 0, 20, 40
-        axis.setLabelFormat(label_format)
-        axis.setLabelsFont(small)
-        axis.setLabelsColor(text_color)
-        axis.setGridLineColor(QColor("#444444" if dark else "#ececec"))
-        chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(categories)
-        series.attachAxis(axis)
-        chart.setTitleBrush(text_color)
+        self.set_bars(labels, values, "", self.color, fmt)
 
 
 class KpiCharts(QWidget):
@@ -152,16 +108,22 @@ class KpiCharts(QWidget):
         for chart in (self.new_customers, self.revenue, self.referrals):
             layout.addWidget(chart, 1)
 
-    def show_kpis(self, kpis: Kpis, dark: bool) -> None:
+    def show_kpis(self, kpis: Kpis, _dark: bool | None = None) -> None:
+        """The charts take their colours from the applied theme's palette; `_dark` is not needed any more."""
         self.new_customers.set_series([_week(w) for w, _n in kpis.new_per_week],
-                                      [n for _w, n in kpis.new_per_week], dark)
+                                      [n for _w, n in kpis.new_per_week])
         yuan = [c / 100 for _m, c in kpis.revenue_per_month]
         big = max(yuan, default=0) >= 100_000
-        self.revenue.chart().setTitle(tr("每月营收（万元）") if big else tr("每月营收（元）"))
+        self.revenue.set_title(tr("每月营收（万元）") if big else tr("每月营收（元）"))
         self.revenue.set_series([_month(m) for m, _c in kpis.revenue_per_month],
-                                [v / 10_000 for v in yuan] if big else yuan, dark, "%.0f")
+                                [v / 10_000 for v in yuan] if big else yuan, _tenths if big else whole)
         self.referrals.set_series([_month(m) for m, _n in kpis.referrals_per_month],
-                                  [n for _m, n in kpis.referrals_per_month], dark)
+                                  [n for _m, n in kpis.referrals_per_month])
+
+
+def _tenths(value: float) -> str:
+    """12.5 / 20 (not 20.0): 万元 on the axis."""
+    return f"{value:,.1f}".removesuffix(".0")
 
 
 def _week(monday: date) -> str:

@@ -253,9 +253,12 @@ def test_the_whole_store_in_one_workbook(session: Session, shop: dict[str, int],
     out = tmp_path / "全部.xlsx"
     counts = export_all(session, out)
     assert counts == {"customers": 4, "notes": 2, "purchases": 2, "follow-ups": 2, "referrals": 1, "tags": 5,
-                      "accounts": 1, "custom-fields": 4, "campaigns": 0}
+                      "accounts": 1, "custom-fields": 4, "campaigns": 0,
+                      **dict.fromkeys(("products", "groups", "group-members", "group-stats", "scripts", "materials",
+                                       "posts", "points", "care"), 0)}  # the pages' sheets: test_workbook_pages
     wb = book(out)
-    assert wb.sheetnames == ["客户", "笔记", "购买记录", "跟进", "转介绍", "标签", "我的微信号", "自定义字段", "裂变活动"]
+    assert wb.sheetnames == ["客户", "笔记", "购买记录", "跟进", "转介绍", "标签", "我的微信号", "自定义字段", "裂变活动",
+                             "商品", "社群", "群成员", "群日数据", "话术", "素材", "朋友圈", "积分", "关怀记录"]
     assert all(wb[name].max_row == n + 1 for name, n in zip(wb.sheetnames, counts.values(), strict=True))
     customers = rows_by_name(wb["客户"])
     assert headers(wb["客户"])[0] == "编号"

@@ -68,7 +68,8 @@ def test_random_cells_give_rows_or_reported_problems(session: Session, kind: str
             assert after == before + result.created
         else:
             assert before <= after <= before + result.created
-    assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    if session.get_bind().dialect.name == "sqlite":  # (PostgreSQL has no such check; its pass runs the rest)
+        assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
 
 
 @FUZZ

@@ -1,0 +1,281 @@
+"""The pages' data (社群, 话术素材, 朋友圈, 会员, 关怀) goes through the full workbook and back into an
+empty store with nothing lost, as the customer book does (tests/services/excel/test_workbook.py).
+
+Stores are compared the way a seller would: by names (群名称, 标题, the customer's 备注名 / 微信号 /
+手机), never by id.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import (
+    CareEntry,
+    ChatGroup,
+    Customer,
+    GroupDailyStat,
+    GroupMember,
+    Material,
+    MomentPost,
+    MomentPostImage,
+    MomentPostTag,
+    Pillar,
+    Script,
+    Tag,
+    WechatAccount,
+)
+from models.loyalty import PointEntry, Product
+from services.care import save_care
+from services.customers import CustomerInput, create_customer
+from services.demo import DemoOptions, fill_demo
+from services.excel.export import export_all
+from services.excel.undo import undo_import
+from services.excel.workbook import WorkbookError, import_workbook
+from services.library import load_starter_scripts
+from services.library_materials import data_root_of
+from services.paths import DataDir
+from services.points import add_points
+from services.store import open_store
+
+PAGE_SHEETS = ("商品", "社群", "群成员", "群日数据", "话术", "素材", "朋友圈", "积分", "关怀记录")
+PAGE_MODELS = (ChatGroup, GroupMember, GroupDailyStat, Script, Material, MomentPost, Product, PointEntry, CareEntry)
+
+
+@pytest.fixture
+def open_fresh(tmp_path: Path) -> Iterator[Callable[[str], Session]]:
+    """Open another empty store (in its own data folder) and give its session."""
+    opened: list[Any] = []
+
+    def fresh(name: str) -> Session:
+        store = open_store(DataDir.at(tmp_path / name))
+        session = store.db.session()
+        opened.append((store, session))
+        return session
+
+    yield fresh
+    for store, session in opened:
+        session.close()
+        store.close()
+
+
+@pytest.fixture
+def fresh(open_fresh: Callable[[str], Session]) -> Session:
+    return open_fresh("restored")
+
+
+@pytest.fixture
+def shop(session: Session) -> Session:
+    """The demo shop, small: every page has data (groups with members and stats, posts with images …)."""
+    fill_demo(session, DemoOptions(customers=40, seed=3))
+    assert all(session.scalar(select(func.count()).select_from(model)) for model in PAGE_MODELS)
+    return session
+
+
+def pages_of(session: Session) -> dict[str, Any]:
+    """Everything the pages show, keyed by names."""
+    def rows(statement: Any) -> Counter[tuple[Any, ...]]:
+        return Counter(tuple(row) for row in session.execute(statement))
+
+    who = (Customer.remark_name, Customer.wechat_id, Customer.phone)
+    post_tags: dict[int, list[str]] = {}
+    for post_id, name in session.execute(select(MomentPostTag.post_id, Tag.name).join(Tag)):
+        post_tags.setdefault(post_id, []).append(name)
+    post_images: dict[int, list[str]] = {}
+    for post_id, path in session.execute(select(MomentPostImage.post_id, MomentPostImage.path)
+                                         .order_by(MomentPostImage.post_id, MomentPostImage.position)):
+        post_images.setdefault(post_id, []).append(path)
+    posts = Counter(
+        (p.planned_at, account, p.text, pillar, p.visibility, tuple(sorted(post_tags.get(p.id, []))), p.status,
+         p.likes, p.comments, p.inquiries, p.orders, p.revenue_cents, p.note, tuple(post_images.get(p.id, [])))
+        for p, account, pillar in session.execute(
+            select(MomentPost, WechatAccount.name, Pillar.name)
+            .outerjoin(WechatAccount, WechatAccount.id == MomentPost.account_id)
+            .outerjoin(Pillar, Pillar.id == MomentPost.pillar_id).where(MomentPost.deleted_at.is_(None))))
+    return {
+        "groups": rows(select(ChatGroup.name, WechatAccount.name, ChatGroup.kind, ChatGroup.created_on,
+                              ChatGroup.status, ChatGroup.positioning, ChatGroup.rules, ChatGroup.welcome,
+                              ChatGroup.announcement)
+                       .outerjoin(WechatAccount, WechatAccount.id == ChatGroup.account_id)
+                       .where(ChatGroup.deleted_at.is_(None))),
+        "auto_replies": {name: replies for name, replies in session.execute(select(ChatGroup.name,
+                                                                                   ChatGroup.auto_replies))},
+        "members": rows(select(ChatGroup.name, *who, GroupMember.role, GroupMember.joined_on, GroupMember.left_on)
+                        .join(ChatGroup, ChatGroup.id == GroupMember.group_id)
+                        .join(Customer, Customer.id == GroupMember.customer_id)),
+        "stats": rows(select(ChatGroup.name, GroupDailyStat.day, GroupDailyStat.members, GroupDailyStat.joined,
+                             GroupDailyStat.left, GroupDailyStat.exposures, GroupDailyStat.messages,
+                             GroupDailyStat.active_speakers, GroupDailyStat.buyers, GroupDailyStat.orders,
+                             GroupDailyStat.revenue_cents, GroupDailyStat.cost_cents)
+                      .join(ChatGroup, ChatGroup.id == GroupDailyStat.group_id)),
+        "scripts": rows(select(Script.category, Script.title, Script.body, Script.use_count, Script.last_used_at)
+                        .where(Script.deleted_at.is_(None))),
+        "materials": rows(select(Material.kind, Material.category, Material.title, Material.body, Material.tags,
+                                 Material.path, Material.use_count).where(Material.deleted_at.is_(None))),
+        "posts": posts,
+        "products": rows(select(Product.name, Product.category, Product.price_cents, Product.cycle_days,
+                                Product.active, Product.note).where(Product.deleted_at.is_(None))),
+        "points": rows(select(*who, PointEntry.entry_on, PointEntry.points, PointEntry.reason, PointEntry.note,
+                              PointEntry.expires_on)
+                       .join(Customer, Customer.id == PointEntry.customer_id)
+                       .where(PointEntry.deleted_at.is_(None), PointEntry.reason != "expire")),
+        "balances": rows(select(*who, Customer.points_balance, Customer.member_level)
+                         .where(Customer.deleted_at.is_(None))),
+        "care": rows(select(*who, CareEntry.given_on, CareEntry.kind, CareEntry.cost_cents, CareEntry.note)
+                     .join(Customer, Customer.id == CareEntry.customer_id).where(CareEntry.deleted_at.is_(None))),
+    }
+
+
+def count(session: Session, model: Any) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_the_pages_come_back_with_the_full_workbook(shop: Session, fresh: Session, tmp_path: Path) -> None:
+    zhang = create_customer(shop, CustomerInput(remark_name="张丽", wechat_id="zl_only")).id
+    add_points(shop, zhang, 88, note="老客回馈")
+    save_care(shop, zhang, date.today() - timedelta(days=3), "visit", "58.8", note="上门送茶")
+    out = tmp_path / "全部.xlsx"
+    written = export_all(shop, out)
+    assert set(PAGE_SHEETS) <= set(openpyxl.load_workbook(out, read_only=True).sheetnames)
+    before = pages_of(shop)
+
+    result = import_workbook(fresh, out)
+
+    assert result.sheets == written and written["group-members"] > 0 and written["posts"] > 0
+    after = pages_of(fresh)
+    for page, found in before.items():
+        assert after[page] == found, page
+    assert [key[3] for key in after["balances"] if key[:2] == ("张丽", "zl_only")] == [88]
+    assert ("张丽", "zl_only", "", date.today() - timedelta(days=3), "visit", 5880, "上门送茶") in after["care"]
+
+
+def test_images_keep_their_place_in_media_until_the_folder_is_copied(shop: Session, fresh: Session,
+                                                                     tmp_path: Path) -> None:
+    out = tmp_path / "全部.xlsx"
+    export_all(shop, out)
+    shown = [p for p, in shop.execute(select(MomentPostImage.path))] + [
+        p for p, in shop.execute(select(Material.path).where(Material.path != ""))]
+    assert shown and all(p.startswith("media/") for p in shown)
+
+    import_workbook(fresh, out)
+
+    root = data_root_of(fresh)
+    assert root is not None
+    kept = [p for p, in fresh.execute(select(MomentPostImage.path))] + [
+        p for p, in fresh.execute(select(Material.path).where(Material.path != ""))]
+    assert sorted(kept) == sorted(shown)
+    assert not any((root / p).exists() for p in kept)  # the workbook carries the paths, not the files
+
+
+def test_a_workbook_without_page_sheets_still_restores(shop: Session, fresh: Session, tmp_path: Path) -> None:
+    out = tmp_path / "旧版.xlsx"
+    export_all(shop, out)
+    wb = openpyxl.load_workbook(out)
+    for name in PAGE_SHEETS:
+        del wb[name]
+    wb.save(out)
+
+    result = import_workbook(fresh, out)
+
+    assert set(result.sheets).isdisjoint({"groups", "posts", "care", "points", "products"})
+    assert count(fresh, Customer) == count(shop, Customer)
+    assert count(fresh, ChatGroup) == count(fresh, Script) == count(fresh, CareEntry) == 0
+
+
+def test_undo_takes_the_pages_back(shop: Session, fresh: Session, tmp_path: Path) -> None:
+    out = tmp_path / "全部.xlsx"
+    export_all(shop, out)
+    result = import_workbook(fresh, out)
+    assert result.batch_id is not None and count(fresh, GroupMember) > 0
+
+    undo_import(fresh, result.batch_id)
+
+    assert {model.__tablename__: count(fresh, model) for model in PAGE_MODELS} == {
+        model.__tablename__: 0 for model in PAGE_MODELS}
+    assert count(fresh, Customer) == 0
+    import_workbook(fresh, out)  # and it goes in again
+    assert pages_of(fresh)["members"] == pages_of(shop)["members"]
+
+
+def test_a_broken_page_cell_refuses_the_whole_workbook(shop: Session, fresh: Session, tmp_path: Path) -> None:
+    out = tmp_path / "全部.xlsx"
+    export_all(shop, out)
+    wb = openpyxl.load_workbook(out)
+    headers = [c.value for c in wb["群日数据"][1]]
+    wb["群日数据"].cell(2, headers.index("群人数") + 1, "很多")
+    points = [c.value for c in wb["积分"][1]]
+    for column, value in ((points.index("客户"), "没这个人"), (points.index("客户微信号"), None),
+                          (points.index("客户手机"), None)):
+        wb["积分"].cell(3, column + 1).value = value
+    wb.save(out)
+    empty = {model.__tablename__: count(fresh, model) for model in (*PAGE_MODELS, Customer)}
+
+    with pytest.raises(WorkbookError) as caught:
+        import_workbook(fresh, out)
+
+    found = [str(p) for p in caught.value.problems]
+    assert len(found) == 2
+    assert found[0].startswith("工作表“群日数据”第 2 行［群人数］：")
+    assert found[1].startswith("工作表“积分”第 3 行［客户］：") and "没这个人" in found[1]
+    assert {model.__tablename__: count(fresh, model) for model in (*PAGE_MODELS, Customer)} == empty
+
+
+def test_namesakes_on_page_sheets_are_told_apart_by_a_customer_number(session: Session, fresh: Session,
+                                                                     tmp_path: Path) -> None:
+    hangzhou = create_customer(session, CustomerInput(remark_name="王芳", city="杭州")).id
+    suzhou = create_customer(session, CustomerInput(remark_name="王芳", city="苏州")).id
+    save_care(session, hangzhou, date(2024, 9, 15), "gift", "100", note="月饼")
+    save_care(session, suzhou, date(2024, 9, 16), "gift", "200", note="茶叶")
+    out = tmp_path / "全部.xlsx"
+    export_all(session, out)
+
+    with pytest.raises(WorkbookError) as caught:  # the limitation: names alone cannot tell them apart
+        import_workbook(fresh, out)
+    assert "有 2 位客户都叫“王芳”" in str(caught.value.problems[0])
+
+    wb = openpyxl.load_workbook(out)
+    care = wb["关怀记录"]
+    care.insert_cols(1)
+    care.cell(1, 1, "客户编号")
+    notes = [c.value for c in care[1]]
+    for row in range(2, care.max_row + 1):
+        care.cell(row, 1, hangzhou if care.cell(row, notes.index("备注") + 1).value == "月饼" else suzhou)
+    wb.save(out)
+    import_workbook(fresh, out)
+
+    given = dict(fresh.execute(select(CareEntry.note, Customer.city).join(Customer)).all())
+    assert given == {"月饼": "杭州", "茶叶": "苏州"}
+
+
+def test_scripts_the_store_already_has_are_not_doubled(shop: Session, fresh: Session, tmp_path: Path) -> None:
+    load_starter_scripts(shop)
+    load_starter_scripts(fresh)
+    starters = count(fresh, Script)
+    out = tmp_path / "全部.xlsx"
+    export_all(shop, out)
+
+    result = import_workbook(fresh, out)
+
+    assert pages_of(fresh)["scripts"] == pages_of(shop)["scripts"]
+    assert result.batch_id is not None
+    undo_import(fresh, result.batch_id)
+    assert count(fresh, Script) == starters
+
+
+def test_the_command_line_names_the_page_sheets(shop: Session, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import main
+
+    out = tmp_path / "全部.xlsx"
+    written = export_all(shop, out)
+    assert main.main(["import", str(out), "--kind", "all", "--data-dir", str(tmp_path / "cli")]) == 0
+    printed = capsys.readouterr().out
+    assert f"  群成员: {written['group-members']}" in printed and f"  关怀记录: {written['care']}" in printed
