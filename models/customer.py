@@ -66,6 +66,7 @@ class Customer(Timestamps, Base):
     pinyin: Mapped[str] = mapped_column(String(400), default="")
     initials: Mapped[str] = mapped_column(String(100), default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
+    search_letters: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))  # services.text.letter_items
 
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)  # 回收站
     import_batch_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)  # created by
@@ -91,6 +92,7 @@ class Customer(Timestamps, Base):
         Index("ix_customer_live_tier", "deleted_at", "tier_id"),
         # Covering index: short searches scan this narrow index instead of the wide table.
         Index("ix_customer_search", "deleted_at", "search_text"),
+        Index("ix_customer_search_letters", "deleted_at", "search_letters"),  # short letter queries (zl)
         Index("ix_customer_wechat_id", "wechat_id"),
         Index("ix_customer_phone", "phone"),
     )

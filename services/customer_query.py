@@ -120,13 +120,19 @@ def text_condition(session: Session, query: str, *, notes: bool = True) -> Colum
     contains: Any = (lambda column, s: func.instr(column, s) > 0) if sqlite else _ilike_contains
     # Letters match at the start of an item (names, pinyin, initials, WeChat ID; see
     # services.text.search_columns); digits and Chinese anywhere (phone fragments, 丽 in 张丽).
-    needle = "\n" + q if q.isascii() and q.isalpha() else q
+    letters = q.isascii() and q.isalpha()
+    needle = "\n" + q if letters else q
     if sqlite:
-        # A scan of the narrow (deleted_at, search_text) index, named: SQLAlchemy renders no INDEXED BY
+        # A scan of a narrow (deleted_at, search_…) index, named: SQLAlchemy renders no INDEXED BY
         # hint for SQLite, and left to itself SQLite walks another (deleted_at, …) index row by row
-        # (45 ms instead of 17 ms at 100,000 customers). The matches are then read by rowid.
-        scan: Select[Any] = (select(literal_column("id")).select_from(text("customer INDEXED BY ix_customer_search"))
-                .where(text("deleted_at IS NULL AND instr(search_text, :needle) > 0").bindparams(needle=needle)))
+        # (45 ms instead of 17 ms at 100,000 customers). The matches are then read by rowid. Letters
+        # scan only the items that start with a letter (search_letters: 12 ms instead of 22 ms), with
+        # GLOB, a little faster than instr; a query of letters holds none of GLOB's wildcards.
+        where = ("deleted_at IS NULL AND search_letters GLOB :pattern" if letters
+                 else "deleted_at IS NULL AND instr(search_text, :needle) > 0")
+        index = "ix_customer_search_letters" if letters else "ix_customer_search"
+        bound = text(where).bindparams(pattern=f"*{needle}*") if letters else text(where).bindparams(needle=needle)
+        scan: Select[Any] = select(literal_column("id")).select_from(text(f"customer INDEXED BY {index}")).where(bound)
         condition: Any = Customer.id.in_(scan)
     else:  # search_text is stored lower-cased: LIKE, 4-5x faster than ILIKE where the index cannot help
         condition = _ilike_contains(Customer.search_text, needle, lowered=True)
@@ -164,6 +170,21 @@ def _tag_conditions(flt: CustomerFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+BY_ID_MAX = 25_000  # at 100,000 customers, sorting up to ~25,000 ids beats walking the whole sort index
+
+
+def _few_tagged(session: Session, flt: CustomerFilter) -> bool:
+    """Do the filter's all-of / any-of tags hold few enough customers to read them by id?"""
+    if flt.tags_all:
+        sizes = [_tag_size(session, [tag_id]) for tag_id in dict.fromkeys(flt.tags_all)]
+        return min(sizes) <= BY_ID_MAX
+    return bool(flt.tags_any) and _tag_size(session, flt.tags_any) <= BY_ID_MAX
+
+
+def _tag_size(session: Session, tag_ids: list[int]) -> int:
+    return int(session.scalar(select(func.count()).select_from(CustomerTag).where(CustomerTag.tag_id.in_(tag_ids))) or 0)
+
+
 def _field_condition(cond: FieldCondition) -> ColumnElement[bool]:
     value = CustomFieldValue.value
     base = and_(CustomFieldValue.customer_id == Customer.id, CustomFieldValue.field_id == cond.field_id)
@@ -177,10 +198,12 @@ def _field_condition(cond: FieldCondition) -> ColumnElement[bool]:
 
 def filtered(session: Session, flt: CustomerFilter, columns: Any = None, *, notes: bool = True) -> Select[Any]:
     condition = text_condition(session, flt.text, notes=notes)
-    by_id = condition is not None and session.get_bind().dialect.name == "sqlite"
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    by_id = sqlite and (condition is not None or _few_tagged(session, flt))
     # A search on SQLite names its customers by id (text_condition: the FTS5 tables, or the named
-    # index scan): "not in the trash" must not pull SQLite onto a (deleted_at, …) index, walked for
-    # all 100,000 customers, instead of those primary-key lookups.
+    # index scan), and so does a filter on tags few customers carry: "not in the trash" must not pull
+    # SQLite onto a (deleted_at, …) index, walked for all 100,000 customers, instead of those
+    # primary-key lookups.
     live = (func.coalesce(Customer.deleted_at, Customer.deleted_at).is_(None) if by_id  # as birthday_dates.live_unindexed
             else Customer.deleted_at.is_(None))
     statement = select(*(columns if columns is not None else [Customer.id])).where(live)

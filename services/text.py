@@ -112,7 +112,9 @@ def _toneless(syllable: str) -> str:
 def search_columns(remark_name: str, real_name: str = "", nickname: str = "", wechat_id: str = "",
                    phone: str = "", extra: Iterable[str] = ()) -> dict[str, str]:
     """The stored search columns of a customer: `pinyin` (the sort key of 备注名), `initials`, and
-    `search_text`, the one lower-cased text that searches look in.
+    `search_text`, the one lower-cased text that searches look in, and `search_letters`, its items
+    that start with a Latin letter (pinyin, initials, most WeChat IDs, English names): a short query
+    of letters scans that narrower column (services.customer_query), about twice as fast.
 
     search_text holds one item per line, and starts with a line break, so that a short query of
     letters can be matched at the start of an item ("zl" → the initials of 张丽, not the middle of
@@ -123,11 +125,18 @@ def search_columns(remark_name: str, real_name: str = "", nickname: str = "", we
     full = [f for f, _ in spelled if f]
     initials = [i for _, i in spelled if i]
     parts = [*names, wechat_id, phone, *full, *initials, *extra]
+    search_text = "".join("\n" + p.lower() for p in parts if p)
     return {
         "pinyin": pinyin_of(remark_name.strip())[0],
         "initials": " ".join(initials),
-        "search_text": "".join("\n" + p.lower() for p in parts if p),
+        "search_text": search_text,
+        "search_letters": letter_items(search_text),
     }
+
+
+def letter_items(search_text: str) -> str:
+    """The items of a search text that start with a Latin letter, in the same one-per-line form."""
+    return "".join("\n" + item for item in search_text.split("\n") if item[:1].isascii() and item[:1].isalpha())
 
 
 def normalize_query(query: str) -> str:

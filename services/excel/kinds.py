@@ -168,7 +168,7 @@ class Customers(Kind):
         profile = self._profile(ctx, values)
         changed = {k: val for k, val in profile.items() if getattr(customer, k) != val}
         if changed:
-            snapshot(session, pending.batch_id, Customer, customer, list(changed) + ["search_text", "pinyin", "initials"])
+            snapshot(session, pending.batch_id, Customer, customer, list(changed) + ["search_text", "search_letters", "pinyin", "initials"])
             for key, value in changed.items():
                 setattr(customer, key, value)
         existing_tags = set(session.scalars(select(CustomerTag.tag_id).where(CustomerTag.customer_id == record_id)))

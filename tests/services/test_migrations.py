@@ -67,7 +67,7 @@ def test_schema_revision_constant_is_alembics_head() -> None:
 # ---- a saved store of every released schema migrates to the newest without losing a row ----------
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "schemas"
-RELEASED = ("0001", "0002", "0003", "0004", "0005", "0006")
+RELEASED = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 
 
 def _rows(path: Path) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
@@ -147,3 +147,29 @@ def test_the_upgraded_store_is_usable_by_the_app(tmp_path: Path) -> None:
             find(session, CustomerFilter(text="remark"), limit=10)
     finally:
         store.close()
+
+
+@pytest.mark.sqlite_only("a saved SQLite store")
+def test_the_letter_items_of_every_customer_are_filled_when_0007_arrives(tmp_path: Path) -> None:
+    """A store saved before 0007 finds its customers by short letters ("zl") straight after upgrading."""
+    import shutil
+    import sqlite3
+
+    from services.paths import DataDir
+    from services.store import open_store
+    from services.text import letter_items, search_columns
+
+    data_dir = DataDir.at(tmp_path / "data").ensure()
+    shutil.copyfile(SCHEMAS / "keben-0006.sqlite", data_dir.database)
+    conn = sqlite3.connect(data_dir.database)
+    conn.execute("UPDATE customer SET search_text = ? WHERE id = (SELECT min(id) FROM customer)",
+                 (search_columns("张丽", wechat_id="Lily_88", phone="13800138000")["search_text"],))
+    conn.commit()
+    conn.close()
+    store = open_store(data_dir)
+    store.close()
+    conn = sqlite3.connect(data_dir.database)
+    rows = conn.execute("SELECT search_text, search_letters FROM customer ORDER BY id").fetchall()
+    conn.close()
+    assert rows[0][1] == "\nlily_88\nzhangli\nzl"
+    assert all(letters == letter_items(text) for text, letters in rows)

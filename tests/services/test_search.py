@@ -75,6 +75,8 @@ def test_search_after_renaming_finds_the_new_name_only(session: Session, book: d
     assert search(session, "chenxiaoyan") == {book["张丽"]}
     assert search(session, "张丽") == set()
     assert search(session, "zhangli") == set()
+    assert search(session, "zl") == set()  # short letters look in the letter items, renewed too
+    assert search(session, "cx") == {book["张丽"]}
 
 
 def test_nothing_typed_shows_everyone(session: Session, book: dict[str, int]) -> None:

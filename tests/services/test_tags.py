@@ -73,6 +73,23 @@ def test_tag_filter_and_search_combine(session: Session, tags: dict[str, int], p
     assert customer_ids(session, CustomerFilter(text="丁", tags_any=[tags["茶"]])) == []
 
 
+@pytest.mark.parametrize("by_id_max", [0, 25_000])
+def test_tag_filters_list_the_same_customers_in_order_whichever_way_sqlite_reads_them(
+        session: Session, tags: dict[str, int], people: dict[str, int], by_id_max: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Few tagged customers are read by id and sorted, many by walking the name index: same list."""
+    import services.customer_query as cq
+    from services.customers import trash_customers
+
+    monkeypatch.setattr(cq, "BY_ID_MAX", by_id_max)
+    trash_customers(session, [people["乙"]])
+    t = tags
+    by_name = customer_ids(session, CustomerFilter(tags_any=[t["茶"], t["酒"]]), "remark_name", False)
+    assert by_name == [people["丙"], people["甲"]]  # bing before jia; 乙 is in the trash
+    assert customer_ids(session, CustomerFilter(tags_all=[t["酒"]], tags_none=[t["香"]]), "remark_name", False) == [people["甲"]]
+    assert customer_ids(session, CustomerFilter(tags_all=[t["茶"]]), "remark_name", True) == [people["甲"]]
+
+
 def test_tag_counts_skip_the_trash(session: Session, tags: dict[str, int], people: dict[str, int]) -> None:
     from services.customers import trash_customers
 
