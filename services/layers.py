@@ -74,7 +74,7 @@ from services import settings_store
 from services.errors import UserError, ValidationError
 from services.i18n import t
 from services.settings_store import Setting, declare
-from services.sqlutil import chunks
+from services.sqlutil import chunks, update_all
 from services.stages import LOST_DAYS_SETTING, SLEEPING_DAYS_SETTING, STAGE_SETTINGS
 
 log = logging.getLogger("keben")
@@ -366,8 +366,7 @@ def _where_ids(statement: Any, ids: list[int] | None) -> list[Any]:
 def _run(session: Session, statement: Any, ids: list[int] | None) -> int:
     changed = 0
     for each in _where_ids(statement, ids):
-        result: Any = session.execute(each)
-        changed += int(result.rowcount)
+        changed += update_all(session, each, Customer)
     return changed
 
 
@@ -456,7 +455,7 @@ def _refresh_types(session: Session, ids: list[int] | None, th: LayerThresholds,
         statement = statement.where(or_(Customer.rfm_segment != segment, Customer.loyalty_type != loyalty))
         if chunk is not None:
             statement = statement.where(Customer.id.in_(chunk))
-        changed += int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+        changed += update_all(session, statement, Customer)
     return changed
 
 

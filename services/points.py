@@ -33,7 +33,7 @@ from models.loyalty import PointEntry
 from services import settings_store
 from services.errors import NotFoundError, UserError, ValidationError
 from services.i18n import t
-from services.sqlutil import chunks
+from services.sqlutil import chunks, update_all
 
 POINTS_PER_YUAN = settings_store.declare(
     "points.per_yuan", float, 1.0, "消费每 ￥1 积多少分", unit="分", minimum=0, maximum=1000,
@@ -225,7 +225,7 @@ def refresh_balances(session: Session, customer_ids: Iterable[int] | None = None
             Customer.points_balance != total)
         if chunk is not None:
             statement = statement.where(Customer.id.in_(chunk))
-        session.execute(statement)
+        update_all(session, statement, Customer)
 
 
 # ---- purchases ---------------------------------------------------------------------------------

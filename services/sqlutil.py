@@ -20,6 +20,19 @@ def insert_ignore(session: Session, table: Any, rows: list[dict[str, Any]], chun
         session.execute(insert(table).values(rows[start:start + chunk]).on_conflict_do_nothing())
 
 
+def update_all(session: Session, statement: Any, model: Any) -> int:
+    """Run a bulk UPDATE of `model` rows without the ORM's synchronize step — which, for values it
+    cannot work out in Python (subqueries, CASE), reads back the id of every matched row (RETURNING)
+    to refresh the objects in the session: ~0.3 s per pass over 100,000 customers for the few
+    objects a session holds. Those objects are expired instead, so they read the new values on next
+    use (the session was flushed before the statement ran). Returns the rows changed."""
+    result: Any = session.execute(statement, execution_options={"synchronize_session": False})
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, model):
+            session.expire(obj)
+    return int(result.rowcount)
+
+
 def chunks(ids: list[int], size: int = 900) -> list[list[int]]:
     """Split id lists for IN (…) clauses (SQLite allows a limited number of variables)."""
     return [ids[i:i + size] for i in range(0, len(ids), size)]

@@ -20,7 +20,7 @@ from models.timeline import NOTE_KINDS
 from services.errors import UserError, ValidationError
 from services.i18n import t
 from services.layers import last_interaction_sql, refresh_layers
-from services.sqlutil import chunks
+from services.sqlutil import chunks, update_all
 from services.stages import stage_sql, stage_thresholds
 from services.text import fold
 
@@ -257,7 +257,7 @@ def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
         statement = update(Customer).values(values)
         if chunk is not None:
             statement = statement.where(Customer.id.in_(chunk))
-        session.execute(statement)
+        update_all(session, statement, Customer)
     refresh_stages(session, customer_ids, today)
     refresh_layers(session, customer_ids, today)
     from services.loyalty import refresh_loyalty  # 积分 balances, 会员等级
@@ -280,7 +280,7 @@ def refresh_stages(session: Session, customer_ids: list[int] | None, today: date
         statement = update(Customer).values(stage=stage, updated_at=Customer.updated_at).where(Customer.stage != stage)
         if chunk is not None:
             statement = statement.where(Customer.id.in_(chunk))
-        changed += int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+        changed += update_all(session, statement, Customer)
     return changed
 
 

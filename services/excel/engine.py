@@ -12,21 +12,22 @@ leaves the store exactly as it was. Each import is a batch that `undo_import` ta
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import ImportBatch, SavedMapping
+from models import Customer, ImportBatch, SavedMapping
 from services.backup import backup_before_import
 from services.errors import UserError
 from services.excel.columns import KINDS, header_index, normalize_header
 from services.excel.kinds import KIND_CLASSES, Customers, Kind
 from services.excel.resolve import ImportContext, describe_customer
-from services.excel.writing import Pending, Problems, Values
+from services.excel.writing import Pending, Problems, Values, collection_paused, indexes_set_aside
 from services.i18n import t
 
 POLICIES = ("update", "skip", "add")
@@ -215,7 +216,8 @@ def run_import(session: Session, kind: str, headers: list[str], rows: Iterable[t
     if not options.dry_run:
         backup_before_import(session)
     try:
-        result = _run(session, kind, headers, rows, options, file_name, sheet, total, progress, cancelled)
+        with collection_paused():
+            result = _run(session, kind, headers, rows, options, file_name, sheet, total, progress, cancelled)
     except BaseException:
         session.rollback()
         raise
@@ -242,21 +244,12 @@ def _run(session: Session, kind: str, headers: list[str], rows: Iterable[tuple[i
         materialised = list(stream)  # 介绍人 may point at a later row: check them all first
         handler.check_referrers(ctx, [(values, problems) for _row, _cells, values, problems in materialised])
         stream = iter(materialised)
-    done_in_file: dict[tuple[Any, ...], int] = {}
-    for row, cells, values, problems in stream:
-        result.rows += 1
-        if cancelled is not None and result.rows % 200 == 0 and cancelled():
-            raise ImportCancelled(t("已取消导入，客户本没有任何改动"))
-        if progress is not None and result.rows % PROGRESS_EVERY == 0:
-            progress(result.rows, total or 0)
-        if problems:
-            result.errors.extend(_problems(row, problems, headers, options.mapping, kind))
-            result.error_cells[row] = cells
-            result.skipped += 1
-            continue
-        _write_row(ctx, handler, pending, values, options.on_duplicate, done_in_file, result)
-    pending.flush()
-    handler.finish(ctx, pending)
+    with contextlib.ExitStack() as bulk:
+        if isinstance(handler, Customers) and _bulk_load(session, total):
+            bulk.enter_context(indexes_set_aside(session, "customer"))
+        _write_rows(ctx, handler, pending, stream, headers, options, result, progress, cancelled, total, kind)
+        pending.flush()
+        handler.finish(ctx, pending)
     from services.auto_tags import apply_after_import  # 在某个群里 / 商品类别 rules follow the new rows
 
     apply_after_import(ctx.session, kind)
@@ -271,6 +264,35 @@ def _run(session: Session, kind: str, headers: list[str], rows: Iterable[tuple[i
     if progress is not None:
         progress(result.rows, total or result.rows)
     return result
+
+
+BULK_ROWS = 10_000  # a file this large into a store of fewer customers than BULK_STORE: indexes set aside
+BULK_STORE = 1_000
+
+
+def _bulk_load(session: Session, total: int | None) -> bool:
+    if session.get_bind().dialect.name != "sqlite" or (total or 0) < BULK_ROWS:
+        return False
+    return int(session.scalar(select(func.count()).select_from(Customer)) or 0) < BULK_STORE
+
+
+def _write_rows(ctx: ImportContext, handler: Kind, pending: Pending, stream: Iterable[tuple[int, list[Any], Values, Problems]],
+                headers: list[str], options: ImportOptions, result: ImportResult,
+                progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
+                total: int | None, kind: str) -> None:
+    done_in_file: dict[tuple[Any, ...], int] = {}
+    for row, cells, values, problems in stream:
+        result.rows += 1
+        if cancelled is not None and result.rows % 200 == 0 and cancelled():
+            raise ImportCancelled(t("已取消导入，客户本没有任何改动"))
+        if progress is not None and result.rows % PROGRESS_EVERY == 0:
+            progress(result.rows, total or 0)
+        if problems:
+            result.errors.extend(_problems(row, problems, headers, options.mapping, kind))
+            result.error_cells[row] = cells
+            result.skipped += 1
+            continue
+        _write_row(ctx, handler, pending, values, options.on_duplicate, done_in_file, result)
 
 
 def _parsed(ctx: ImportContext, handler: Kind, rows: Iterable[tuple[int, list[Any]]],

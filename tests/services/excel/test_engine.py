@@ -195,28 +195,57 @@ def test_tags_respect_single_choice_groups(session: Session) -> None:
     assert [name for name, _ in customer_rows(session, [zl.id])[zl.id].tags] == ["高"]
 
 
-def test_a_big_import_is_searchable_and_leaves_search_working(session: Session) -> None:
-    """Past BULK_FTS_ROWS new customers the search index is filled in one statement: every imported
-    name is found by a 3-character search, and customers added afterwards are found too."""
+def _customer_indexes(session: Session) -> set[str]:
+    return set(session.connection().exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customer'").scalars())
+
+
+@pytest.mark.sqlite_only("SQLite's indexes, set aside during a large import")
+def test_a_big_import_is_searchable_sorted_and_leaves_search_working(session: Session, monkeypatch) -> None:
+    """Past BULK_FTS_ROWS new customers (and notes) the search index is filled in one statement, and
+    a large file into an empty store writes with the customer indexes set aside (BULK_ROWS, made
+    small here): every imported name and 备注 is found, the list sorts by 累计消费, every index is
+    back afterwards, and customers added afterwards are found too."""
+    import gc
+
+    from services.excel import engine
     from services.excel.writing import BULK_FTS_ROWS
 
-    many = [(i + 2, [f"客户{i:05d}号", f"wx_bulk_{i}", "", "", "", "", "", "", ""]) for i in range(BULK_FTS_ROWS + 500)]
-    assert do_import(session, many).created == len(many)
+    monkeypatch.setattr(engine, "BULK_ROWS", 100)
+    indexes = _customer_indexes(session)
+    many = [(i + 2, [f"客户{i:05d}号", f"wx_bulk_{i}", "", "", "", "", str(i), f"备注{i:05d}条", ""])
+            for i in range(BULK_FTS_ROWS + 500)]
+    mapping = suggest_mapping(session, "customers", HEADERS)
+    assert run_import(session, "customers", HEADERS, many, ImportOptions(mapping), total=len(many)).created == len(many)
+    assert _customer_indexes(session) == indexes
+    assert gc.isenabled()
     assert len(customer_ids(session, CustomerFilter(text="01234号"))) == 1
     assert len(customer_ids(session, CustomerFilter(text="wx_bulk_"))) == len(many)
+    assert len(customer_ids(session, CustomerFilter(text="备注01234"))) == 1  # the 备注 notes, indexed in bulk
+    top = customer_ids(session, CustomerFilter(), "total_spent", True, limit=2)
+    by_name = customers(session)
+    assert top == [by_name[f"客户{len(many) - 1:05d}号"].id, by_name[f"客户{len(many) - 2:05d}号"].id]
     create_customer(session, CustomerInput(remark_name="后来加的客户甲乙"))
     assert len(customer_ids(session, CustomerFilter(text="加的客户甲"))) == 1
 
 
-def test_cancelling_a_big_import_keeps_search_working(session: Session) -> None:
+def test_cancelling_a_big_import_keeps_search_working(session: Session, monkeypatch) -> None:
+    import gc
+
+    from services.excel import engine
     from services.excel.writing import BULK_FTS_ROWS
 
+    monkeypatch.setattr(engine, "BULK_ROWS", 100)
+    indexes = _customer_indexes(session) if session.get_bind().dialect.name == "sqlite" else set()
     many = [(i + 2, [f"取消{i:05d}", "", "", "", "", "", "", "", ""]) for i in range(6 * BULK_FTS_ROWS)]
     calls: list[int] = []
     with pytest.raises(ImportCancelled):
         run_import(session, "customers", HEADERS, many, ImportOptions(suggest_mapping(session, "customers", HEADERS)),
-                   cancelled=lambda: calls.append(1) or len(calls) > 27)  # after the first 5,000 were written
+                   total=len(many), cancelled=lambda: calls.append(1) or len(calls) > 27)  # after 5,000 were written
     assert customers(session) == {}
+    assert gc.isenabled()
+    if indexes:
+        assert _customer_indexes(session) == indexes  # the drops rolled back with the rest
     create_customer(session, CustomerInput(remark_name="取消以后的客户"))
     assert len(customer_ids(session, CustomerFilter(text="以后的"))) == 1
 
