@@ -366,7 +366,7 @@ def _where_ids(statement: Any, ids: list[int] | None) -> list[Any]:
 def _run(session: Session, statement: Any, ids: list[int] | None) -> int:
     changed = 0
     for each in _where_ids(statement, ids):
-        changed += update_all(session, each, Customer)
+        changed += update_all(session, each, Customer, everyone=ids is None)
     return changed
 
 
@@ -455,7 +455,7 @@ def _refresh_types(session: Session, ids: list[int] | None, th: LayerThresholds,
         statement = statement.where(or_(Customer.rfm_segment != segment, Customer.loyalty_type != loyalty))
         if chunk is not None:
             statement = statement.where(Customer.id.in_(chunk))
-        changed += update_all(session, statement, Customer)
+        changed += update_all(session, statement, Customer, everyone=chunk is None)
     return changed
 
 

@@ -225,7 +225,7 @@ def refresh_balances(session: Session, customer_ids: Iterable[int] | None = None
             Customer.points_balance != total)
         if chunk is not None:
             statement = statement.where(Customer.id.in_(chunk))
-        update_all(session, statement, Customer)
+        update_all(session, statement, Customer, everyone=chunk is None)
 
 
 # ---- purchases ---------------------------------------------------------------------------------

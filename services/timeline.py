@@ -257,7 +257,7 @@ def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
         statement = update(Customer).values(values)
         if chunk is not None:
             statement = statement.where(Customer.id.in_(chunk))
-        update_all(session, statement, Customer)
+        update_all(session, statement, Customer, everyone=chunk is None)
     refresh_stages(session, customer_ids, today)
     refresh_layers(session, customer_ids, today)
     from services.loyalty import refresh_loyalty  # 积分 balances, 会员等级
@@ -280,7 +280,7 @@ def refresh_stages(session: Session, customer_ids: list[int] | None, today: date
         statement = update(Customer).values(stage=stage, updated_at=Customer.updated_at).where(Customer.stage != stage)
         if chunk is not None:
             statement = statement.where(Customer.id.in_(chunk))
-        changed += update_all(session, statement, Customer)
+        changed += update_all(session, statement, Customer, everyone=chunk is None)
     return changed
 
 
