@@ -38,6 +38,7 @@ from services.custom_fields import FieldDef, display_value, list_fields
 from services.customer_query import CustomerFilter, customer_ids, filtered
 from services.errors import UserError
 from services.excel.columns import KIND_LABELS, KINDS
+from services.excel.page_ids import with_customer_ids
 from services.excel.pages import PAGE_KINDS, page_sheets
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, text_width, write_sheets
 from services.i18n import t
@@ -374,8 +375,11 @@ def export_all(session: Session, path: Path | str, progress: Progress | None = N
     笔记, 购买记录, 跟进 (with 客户编号), 转介绍 (with 介绍人编号 / 被介绍人编号), the setup
     sheets 标签, 我的微信号, 自定义字段 and 裂变活动, then one sheet per page kind (商品, 社群,
     群成员, 群日数据, 话术, 素材, 朋友圈, 积分, 关怀记录 — pages.page_sheets, written by the page's
-    own `PageKinds.sheet`, as its own export writes them; images by their paths in the data folder's
-    media/, not the files). Returns the rows written per sheet (keys of ALL_SHEETS, then page kinds)."""
+    own `PageKinds.sheet`, as its own export writes them, plus 客户编号 where rows name a customer
+    (services.excel.page_ids); images by their paths in the data folder's media/, not the files), and
+    last the settings and rules (设置, 会员等级, 复购周期, 内容支柱, 智能列表, 客户SOP, 自动标签规则,
+    自动标签, SOP模板, 群SOP, 群任务, 提醒状态: services.excel.workbook_setup). Returns the rows written per sheet (keys of ALL_SHEETS,
+    then page kinds, then workbook_setup.SETUP_SHEETS)."""
     fields = customer_columns(session)
     stage_at = [f.key for f in fields].index("stage") + 1
     fields.insert(stage_at, ExportField("stage_override", MANUAL_STAGE_HEADER, "text", 8, _attr("stage_override")))
@@ -391,8 +395,11 @@ def export_all(session: Session, path: Path | str, progress: Progress | None = N
     }
     for kind in page_sheets():
         sheet = PAGE_KINDS[kind].sheet
-        if sheet is not None:
-            sheets[kind] = sheet(session, kind)
+        if sheet is not None:  # 客户编号 where the rows name customers: two may share a 备注名
+            sheets[kind] = with_customer_ids(session, kind, sheet(session, kind), CUSTOMER_ID_HEADER)
+    from services.excel.workbook_setup import setup_sheets  # it reads the tag labels from here
+
+    sheets.update(setup_sheets(session))
     write_sheets(path, sheets.values(), progress, cancelled)
     return {key: spec.written for key, spec in sheets.items()}
 

@@ -208,3 +208,56 @@ def _typed(model: Any, before: dict[str, Any]) -> dict[str, Any]:
 
 def batch_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(ImportBatch)) or 0)
+
+
+# ---- the full workbook's settings and rules (services.excel.workbook_setup) ------------------------
+
+SETTING_CHANGE = "app_setting"  # ImportChange.table_name of a setting a restore changed: before = {key[, value]}
+
+
+def _restore_setting(session: Session, _record_id: int, before: dict[str, Any]) -> None:
+    """Put a setting back as it was: its old value, or no row (its default) when it had none."""
+    from models import AppSetting
+
+    row = session.get(AppSetting, before["key"])
+    if "value" not in before:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(AppSetting(key=before["key"], value=before["value"]))
+    else:
+        row.value = before["value"]
+    session.flush()
+
+
+def _setup_tables() -> dict[str, Any]:
+    """The rule tables a restore may update by name (their old values put back by the generic path)."""
+    from models import (
+        AutoTagRule,
+        JourneyRule,
+        MemberTier,
+        Pillar,
+        RepurchaseCycle,
+        SmartList,
+        SopStep,
+        SopTemplate,
+    )
+
+    return {model.__tablename__: model
+            for model in (MemberTier, RepurchaseCycle, Pillar, SmartList, JourneyRule, AutoTagRule, SopTemplate, SopStep)}
+
+
+DELETED_STEP = "deleted:sop_step"  # a template's step a restore deleted: before = its columns, added back
+
+
+def _restore_step(session: Session, record_id: int, before: dict[str, Any]) -> None:
+    from models import SopStep, SopTemplate
+
+    if session.get(SopTemplate, before["template_id"]) is not None and session.get(SopStep, record_id) is None:
+        session.add(SopStep(id=record_id, **before))
+        session.flush()
+
+
+RESTORERS[SETTING_CHANGE] = _restore_setting
+RESTORERS[DELETED_STEP] = _restore_step
+RECORD_TABLES.update(_setup_tables())

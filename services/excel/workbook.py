@@ -2,16 +2,17 @@
 
     result = import_workbook(session, path)    # rows per sheet, and the import batch that undo takes back
 
-The sheets are read in the order their rows depend on each other: the setup first (标签 — tag
-groups with their colours and single/multi choice, and their tags —, 我的微信号, 自定义字段, 裂变活动 —
-optional: a workbook exported before it existed has no such sheet), then
-客户, whose 编号 (the customer's id in the exporting store) is mapped to the id the customer gets
-here, then 笔记, 购买记录, 跟进 (by 客户编号) and 转介绍 (by 介绍人编号 / 被介绍人编号). 阶段, 累计消费,
-首次/最近购买日期 and 下次跟进 are worked out again from those records, and 介绍人 comes from 转介绍,
-so those customer columns are read past; 手动阶段 is kept as the seller set it. Then the pages'
-sheets (商品, 社群, 群成员, 群日数据, 话术, 素材, 朋友圈, 积分, 关怀记录 — each optional), through
-the pages' own import kinds: see services.excel.workbook_pages (customers named there by 备注名,
-and the images' files, which stay in media/).
+The sheets are read in the order their rows depend on each other: the setup first (标签 — tag groups
+with their colours and single/multi choice, and their tags —, 我的微信号, 自定义字段, 裂变活动 — optional:
+a workbook exported before it existed has no such sheet), then 客户, whose 编号 (the customer's id in
+the exporting store) is mapped to the id the customer gets here, then 笔记, 购买记录, 跟进 (by 客户编号)
+and 转介绍 (by 介绍人编号 / 被介绍人编号). 阶段, 累计消费, 首次/最近购买日期 and 下次跟进 are worked out
+again from those records, and 介绍人 comes from 转介绍, so those customer columns are read past; 手动阶段
+is kept as the seller set it. Then the pages' sheets (商品, 社群, 群成员, 群日数据, 话术, 素材, 朋友圈, 积分,
+关怀记录 — each optional), through the pages' own import kinds: see services.excel.workbook_pages
+(customers named there by 客户编号, and the images' files, which stay in media/). The settings and
+rules (设置, 会员等级, 复购周期, 内容支柱, 智能列表, 客户SOP, 自动标签, SOP模板, 群任务 … — each optional) go in
+where what they name or change is ready: services.excel.workbook_setup, which says what is left out.
 
 Rows are parsed and written by the import kinds (services.excel.kinds), as in any import. What a
 restore does differently: a row never merges into another (two customers with the same 备注名 stay
@@ -83,6 +84,7 @@ from services.excel.reader import Spreadsheet, open_spreadsheet
 from services.excel.resolve import ImportContext, describe_customer
 from services.excel.undo import created_change
 from services.excel.workbook_pages import extra_headers, required, restore_pages
+from services.excel.workbook_setup import SETUP_HEADERS, SETUP_REQUIRED, SETUP_SHEET_NAMES, SetupRestore
 from services.excel.writing import Pending, Problems, Values, note_change
 from services.i18n import t
 from services.sqlutil import chunks
@@ -110,12 +112,14 @@ EXTRA_HEADERS: dict[str, tuple[tuple[str, str], ...]] = {
     "accounts": tuple((h, h) for h in ACCOUNT_HEADERS),
     "custom-fields": tuple((h, h) for h in FIELD_HEADERS),
     "campaigns": tuple((h, h) for h in CAMPAIGN_HEADERS),
+    **{key: tuple((h, h) for h in headers) for key, headers in SETUP_HEADERS.items()},
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "customers": ("number", "remark_name"), "notes": ("customer_number", "body"),
     "purchases": ("customer_number", "purchased_on", "product"), "follow-ups": ("customer_number", "due_on"),
     "referrals": ("referrer_number", "referee_number"), "tags": (TAG_HEADERS[0],),
     "accounts": (ACCOUNT_HEADERS[0],), "custom-fields": FIELD_HEADERS[:2], "campaigns": (CAMPAIGN_HEADERS[0],),
+    **SETUP_REQUIRED,
 }
 _FIELD_KINDS = {**{label: kind for kind, label in FIELD_KIND_LABELS.items()}, **{k: k for k in CUSTOM_FIELD_KINDS}}
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}(?:[0-9a-fA-F]{2})?")
@@ -185,8 +189,9 @@ def import_workbook(session: Session, path: Path | str, *, dry_run: bool = False
 
 
 def sheet_names() -> dict[str, str]:
-    """Every sheet a full workbook may have (key → sheet name): the customer book's, then the pages'."""
-    return {**ALL_SHEETS, **page_sheets()}
+    """Every sheet a full workbook may have (key → sheet name): the customer book's, the pages', then
+    the settings and rules (services.excel.workbook_setup)."""
+    return {**ALL_SHEETS, **page_sheets(), **SETUP_SHEET_NAMES}
 
 
 def _refuse_unless_empty(session: Session) -> None:
@@ -240,6 +245,8 @@ class _Restore:
         self._fields()
         if ALL_SHEETS["campaigns"] in self.book.sheet_names:
             self._campaigns()
+        setup = SetupRestore(self)
+        setup.before_customers()  # the settings their 阶段, layers and points follow
         self.session.flush()
         self.ctx = ImportContext.load(self.session)
         self.pending = Pending(self.session, self.batch.id)
@@ -250,8 +257,10 @@ class _Restore:
             self._records(key, handler)
         pages = restore_pages(self)  # before the finishing: purchases get linked to the 商品 restored
         self.pending.flush()
+        setup.after_pages()  # 客户SOP and 自动标签规则 name 话术 and 社群
         for handler in [*handlers, customers, *pages]:  # customers after their records (累计消费, 阶段,
             handler.finish(self.ctx, self.pending)  # layers); the pages' after them (积分 balances, tiers)
+        setup.after_finish()  # 会员等级 worked out for everyone, automatic tags, 提醒状态
         if self.problems:
             raise WorkbookError(self.problems, self.problem_count)
         if self.cancel is not None and self.cancel():

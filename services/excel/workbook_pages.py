@@ -13,11 +13,12 @@ Decisions:
   that page (a store without customers may have its 话术 or 商品) does a row the page's import would
   match (same 分类 and 标题, same 名称 …) update that record instead (filled cells win; undo puts
   it back) — and then two such rows of the workbook are one record, as in that page's import.
-- Customers are named as in the pages' own exports: 客户 (备注名), 客户微信号, 客户手机. Limitation:
-  two customers sharing a 备注名 with neither 微信号 nor 手机 cannot be told apart there, and a row
-  of theirs refuses the workbook ("有 2 位客户都叫…"). The export writes no 客户编号 on these sheets
-  (the pages' sheet functions give names, not ids); a restore reads a 客户编号 column when there is
-  one (the 客户 sheet's 编号), so such a workbook is fixed by adding that column by hand.
+- Customers are named by 客户编号 (the 客户 sheet's 编号), which a full workbook writes on every page
+  sheet whose rows name a customer (群成员, 积分, 关怀记录: services.excel.page_ids), beside 客户
+  (备注名), 客户微信号 and 客户手机 as the pages' own exports name them. A 客户编号 wins over the
+  names, so two customers sharing a 备注名 with neither 微信号 nor 手机 keep their own rows. Only a
+  sheet without that column (made or edited by hand) names them by the names alone: such namesakes
+  cannot be told apart there, and a row of theirs refuses the workbook ("有 2 位客户都叫…").
 - Groups are named by 群名称: two live groups of one name come back as two, but the members and
   daily stats of both go to the first.
 - Images (素材's 图片文件, 朋友圈's 图片) are written as their paths inside the data folder (media/…);

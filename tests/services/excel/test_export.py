@@ -25,7 +25,9 @@ from services.errors import UserError
 from services.excel import writer
 from services.excel.columns import KINDS, header_index, normalize_header
 from services.excel.export import export_all, export_customers, export_kind
+from services.excel.workbook_setup import carried_settings
 from services.excel.writer import OutColumn, SheetSpec, write_sheets
+from services.sop import list_templates
 from services.tags import save_group, save_tag
 from services.timeline import complete_follow_up, save_follow_up, save_note, save_purchase
 
@@ -255,10 +257,16 @@ def test_the_whole_store_in_one_workbook(session: Session, shop: dict[str, int],
     assert counts == {"customers": 4, "notes": 2, "purchases": 2, "follow-ups": 2, "referrals": 1, "tags": 5,
                       "accounts": 1, "custom-fields": 4, "campaigns": 0,
                       **dict.fromkeys(("products", "groups", "group-members", "group-stats", "scripts", "materials",
-                                       "posts", "points", "care"), 0)}  # the pages' sheets: test_workbook_pages
+                                       "posts", "points", "care"), 0),  # the pages' sheets: test_workbook_pages
+                      "settings": len(carried_settings()), "pillars": 6,  # settings and rules: test_workbook_setup
+                      "sop-templates": sum(max(len(tpl.steps), 1) for tpl in list_templates(session)),
+                      **dict.fromkeys(("tiers", "cycles", "smart-lists", "journeys", "auto-tags", "auto-tagged",
+                                       "group-sops", "group-tasks", "reminders"), 0)}
     wb = book(out)
     assert wb.sheetnames == ["客户", "笔记", "购买记录", "跟进", "转介绍", "标签", "我的微信号", "自定义字段", "裂变活动",
-                             "商品", "社群", "群成员", "群日数据", "话术", "素材", "朋友圈", "积分", "关怀记录"]
+                             "商品", "社群", "群成员", "群日数据", "话术", "素材", "朋友圈", "积分", "关怀记录",
+                             "设置", "会员等级", "复购周期", "内容支柱", "智能列表", "客户SOP", "自动标签规则", "自动标签",
+                             "SOP模板", "群SOP", "群任务", "提醒状态"]
     assert all(wb[name].max_row == n + 1 for name, n in zip(wb.sheetnames, counts.values(), strict=True))
     customers = rows_by_name(wb["客户"])
     assert headers(wb["客户"])[0] == "编号"

@@ -40,6 +40,8 @@ from services.demo import DemoOptions, fill_demo
 from services.excel.export import export_all
 from services.excel.undo import undo_import
 from services.excel.workbook import WorkbookError, import_workbook
+from services.excel.workbook_setup import SETUP_SHEET_NAMES
+from services.groups import GroupInput, add_members, save_group
 from services.library import load_starter_scripts
 from services.library_materials import data_root_of
 from services.paths import DataDir
@@ -179,7 +181,7 @@ def test_a_workbook_without_page_sheets_still_restores(shop: Session, fresh: Ses
     out = tmp_path / "旧版.xlsx"
     export_all(shop, out)
     wb = openpyxl.load_workbook(out)
-    for name in PAGE_SHEETS:
+    for name in (*PAGE_SHEETS, *SETUP_SHEET_NAMES.values()):  # newer than the pages' sheets, and naming them
         del wb[name]
     wb.save(out)
 
@@ -212,9 +214,7 @@ def test_a_broken_page_cell_refuses_the_whole_workbook(shop: Session, fresh: Ses
     headers = [c.value for c in wb["群日数据"][1]]
     wb["群日数据"].cell(2, headers.index("群人数") + 1, "很多")
     points = [c.value for c in wb["积分"][1]]
-    for column, value in ((points.index("客户"), "没这个人"), (points.index("客户微信号"), None),
-                          (points.index("客户手机"), None)):
-        wb["积分"].cell(3, column + 1).value = value
+    wb["积分"].cell(3, points.index("客户编号") + 1).value = 999999
     wb.save(out)
     empty = {model.__tablename__: count(fresh, model) for model in (*PAGE_MODELS, Customer)}
 
@@ -224,35 +224,79 @@ def test_a_broken_page_cell_refuses_the_whole_workbook(shop: Session, fresh: Ses
     found = [str(p) for p in caught.value.problems]
     assert len(found) == 2
     assert found[0].startswith("工作表“群日数据”第 2 行［群人数］：")
-    assert found[1].startswith("工作表“积分”第 3 行［客户］：") and "没这个人" in found[1]
+    assert found[1] == "工作表“积分”第 3 行［客户编号］：“客户”表里没有编号 999999"
     assert {model.__tablename__: count(fresh, model) for model in (*PAGE_MODELS, Customer)} == empty
 
 
-def test_namesakes_on_page_sheets_are_told_apart_by_a_customer_number(session: Session, fresh: Session,
-                                                                     tmp_path: Path) -> None:
-    hangzhou = create_customer(session, CustomerInput(remark_name="王芳", city="杭州")).id
-    suzhou = create_customer(session, CustomerInput(remark_name="王芳", city="苏州")).id
+def test_namesakes_on_page_sheets_keep_their_own_rows(session: Session, fresh: Session, tmp_path: Path) -> None:
+    """Two 张丽 with neither 微信号 nor 手机: the full workbook's 客户编号 tells their rows apart."""
+    hangzhou = create_customer(session, CustomerInput(remark_name="张丽", city="杭州")).id
+    suzhou = create_customer(session, CustomerInput(remark_name="张丽", city="苏州")).id
+    group = save_group(session, GroupInput(name="VIP茶友群", kind="VIP群"))
+    add_members(session, group, [hangzhou], role="koc", joined_on=date(2024, 3, 1))
+    add_members(session, group, [suzhou], role="member", joined_on=date(2024, 5, 2))
+    add_points(session, hangzhou, 30, note="杭州老客回馈")
+    add_points(session, suzhou, 70, note="苏州老客回馈")
     save_care(session, hangzhou, date(2024, 9, 15), "gift", "100", note="月饼")
     save_care(session, suzhou, date(2024, 9, 16), "gift", "200", note="茶叶")
     out = tmp_path / "全部.xlsx"
     export_all(session, out)
+    sheets = openpyxl.load_workbook(out, read_only=True)
+    for name in ("群成员", "积分", "关怀记录"):
+        assert "客户编号" in [c.value for c in next(sheets[name].iter_rows(max_row=1))], name
+    sheets.close()
 
-    with pytest.raises(WorkbookError) as caught:  # the limitation: names alone cannot tell them apart
-        import_workbook(fresh, out)
-    assert "有 2 位客户都叫“王芳”" in str(caught.value.problems[0])
-
-    wb = openpyxl.load_workbook(out)
-    care = wb["关怀记录"]
-    care.insert_cols(1)
-    care.cell(1, 1, "客户编号")
-    notes = [c.value for c in care[1]]
-    for row in range(2, care.max_row + 1):
-        care.cell(row, 1, hangzhou if care.cell(row, notes.index("备注") + 1).value == "月饼" else suzhou)
-    wb.save(out)
     import_workbook(fresh, out)
 
-    given = dict(fresh.execute(select(CareEntry.note, Customer.city).join(Customer)).all())
-    assert given == {"月饼": "杭州", "茶叶": "苏州"}
+    city = (Customer.city,)
+    assert Counter(fresh.execute(select(*city, GroupMember.role, GroupMember.joined_on).join(Customer))) == Counter(
+        [("杭州", "koc", date(2024, 3, 1)), ("苏州", "member", date(2024, 5, 2))])
+    assert Counter(fresh.execute(select(*city, PointEntry.points, PointEntry.note).join(Customer))) == Counter(
+        [("杭州", 30, "杭州老客回馈"), ("苏州", 70, "苏州老客回馈")])
+    assert dict(fresh.execute(select(Customer.city, Customer.points_balance)).all()) == {"杭州": 30, "苏州": 70}
+    assert dict(fresh.execute(select(CareEntry.note, Customer.city).join(Customer)).all()) == {
+        "月饼": "杭州", "茶叶": "苏州"}
+
+
+def test_a_hand_made_sheet_without_customer_numbers_cannot_tell_namesakes_apart(
+        session: Session, fresh: Session, tmp_path: Path) -> None:
+    for city, note in (("杭州", "月饼"), ("苏州", "茶叶")):
+        save_care(session, create_customer(session, CustomerInput(remark_name="王芳", city=city)).id,
+                  date(2024, 9, 15), "gift", "100", note=note)
+    out = tmp_path / "全部.xlsx"
+    export_all(session, out)
+    wb = openpyxl.load_workbook(out)
+    care = wb["关怀记录"]
+    care.delete_cols([c.value for c in care[1]].index("客户编号") + 1)
+    wb.save(out)
+
+    with pytest.raises(WorkbookError) as caught:
+        import_workbook(fresh, out)
+
+    assert "有 2 位客户都叫“王芳”" in str(caught.value.problems[0])
+    assert count(fresh, Customer) == 0
+
+
+def test_every_page_sheet_naming_customers_carries_their_numbers() -> None:
+    from services.excel.page_ids import ROW_CUSTOMERS, names_customers
+    from services.excel.pages import page_sheets
+
+    naming = {kind for kind in page_sheets() if names_customers(kind)}
+    assert naming == {"group-members", "points", "care"}
+    assert naming <= set(ROW_CUSTOMERS)
+
+
+def test_numbers_that_do_not_follow_the_rows_stop_the_export(session: Session, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should a page's sheet change its order without page_ids following, no row gets another's number."""
+    from services.excel import page_ids
+
+    for name, day in (("张丽", 15), ("王芳", 16)):
+        save_care(session, create_customer(session, CustomerInput(remark_name=name)).id, date(2024, 9, day), "gift")
+    monkeypatch.setitem(page_ids.ROW_CUSTOMERS, "care", lambda: page_ids._care().order_by(None).order_by(CareEntry.id))
+
+    with pytest.raises(RuntimeError, match="care"):
+        export_all(session, tmp_path / "全部.xlsx")
 
 
 def test_scripts_the_store_already_has_are_not_doubled(shop: Session, fresh: Session, tmp_path: Path) -> None:
