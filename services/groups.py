@@ -322,7 +322,8 @@ def add_members_by_tag(session: Session, group_id: int, tag_id: int, role: str =
                        joined_on: date | None = None) -> AddResult:
     """Add every live customer having the tag."""
     ids = list(session.scalars(select(CustomerTag.customer_id).join(Customer, Customer.id == CustomerTag.customer_id)
-                               .where(CustomerTag.tag_id == tag_id, Customer.deleted_at.is_(None))))
+                               .where(CustomerTag.tag_id == tag_id, Customer.deleted_at.is_(None))
+                               .order_by(CustomerTag.customer_id)))  # in the order they were added, on any server
     return add_members(session, group_id, ids, role, joined_on)
 
 
