@@ -85,7 +85,7 @@ from services.excel.resolve import ImportContext, describe_customer
 from services.excel.undo import created_change
 from services.excel.workbook_pages import extra_headers, required, restore_pages
 from services.excel.workbook_setup import SETUP_HEADERS, SETUP_REQUIRED, SETUP_SHEET_NAMES, SetupRestore
-from services.excel.writing import Pending, Problems, Values, note_change
+from services.excel.writing import Pending, Problems, Values, collection_paused, note_change
 from services.i18n import t
 from services.sqlutil import chunks
 from services.tags import save_group, save_tag
@@ -174,7 +174,8 @@ def import_workbook(session: Session, path: Path | str, *, dry_run: bool = False
         if not dry_run:
             backup_before_import(session)
         try:
-            result = _Restore(session, book, progress, cancel).run(_declared_rows(path))
+            with collection_paused():  # as run_import: hundreds of thousands of live rows
+                result = _Restore(session, book, progress, cancel).run(_declared_rows(path))
         except BaseException:
             session.rollback()
             raise

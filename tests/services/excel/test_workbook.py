@@ -289,6 +289,9 @@ def test_cancel_leaves_the_store_as_it_was(session: Session, fresh: Session, tmp
     with pytest.raises(ImportCancelled, match="已取消导入"):
         import_workbook(fresh, out, cancel=lambda: True)
     assert counts(fresh) == empty
+    import gc
+
+    assert gc.isenabled()  # the collector, paused for the restore, is back after Cancel
 
 
 # ---- refused ------------------------------------------------------------------------------------------
