@@ -85,7 +85,7 @@ from services.excel.resolve import ImportContext, describe_customer
 from services.excel.undo import created_change
 from services.excel.workbook_pages import extra_headers, required, restore_pages
 from services.excel.workbook_setup import SETUP_HEADERS, SETUP_REQUIRED, SETUP_SHEET_NAMES, SetupRestore
-from services.excel.writing import Pending, Problems, Values, collection_paused, note_change
+from services.excel.writing import Pending, Problems, Values, collection_paused, note_change, parse_cell
 from services.i18n import t
 from services.sqlutil import chunks
 from services.tags import save_group, save_tag
@@ -349,7 +349,7 @@ class _Restore:
             group_name = fold(v.cell_text(cells.get(group)))
             if not group_name:
                 problems[group] = t("标签组名为空")
-            multi = not _parse(cells, single, v.parse_bool, problems)
+            multi = not parse_cell(cells, problems, single, v.parse_bool)
             colors = [_color(cells, key, problems) for key in (group_color, color)]
             tag_name = fold(v.cell_text(cells.get(name)))
             if problems:
@@ -396,7 +396,7 @@ class _Restore:
             field_name = fold(v.cell_text(cells.get(name)))
             kind = _FIELD_KINDS.get(v.cell_text(cells.get(kind_header)))
             choices = [c for c in (fold(x) for x in v.cell_text(cells.get(choices_header)).split("、")) if c]
-            show = bool(_parse(cells, shown, v.parse_bool, problems))
+            show = bool(parse_cell(cells, problems, shown, v.parse_bool))
             if not field_name:
                 problems[name] = t("字段名为空")
             if kind is None:
@@ -425,8 +425,8 @@ class _Restore:
             problems: Problems = {}
             title = fold(v.cell_text(cells.get(name)))
             kind = v.cell_text(cells.get(method)) or "口碑"
-            days = [_parse(cells, key, v.parse_date, problems) for key in (starts, ends)]
-            cents = _parse(cells, cost, v.parse_money, problems) or 0
+            days = [parse_cell(cells, problems, key, v.parse_date) for key in (starts, ends)]
+            cents = parse_cell(cells, problems, cost, v.parse_money) or 0
             if not title:
                 problems[name] = t("活动名称为空")
             if kind not in REFERRAL_METHODS:
@@ -450,7 +450,7 @@ class _Restore:
         for row, cells, column_of in self.rows("customers"):
             own = {name: cells.pop(name, None) for name in ("number", "stage_override", "tags")}
             values, problems = handler.parse(self.ctx, cells)
-            number = _parse(own, "number", v.parse_int, problems)
+            number = parse_cell(own, problems, "number", v.parse_int)
             if number is not None and number in numbers:
                 problems["number"] = t("编号 {n} 在第 {row} 行已经用过", n=number, row=numbers[number])
             elif number is None and "number" not in problems:
@@ -519,7 +519,7 @@ class _FollowUps(FollowUps):
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
         values, problems = super().parse(ctx, raw)
         if values["done_at"] is not None:
-            done_at = _parse(raw, "done_at", v.parse_datetime, problems)
+            done_at = parse_cell(raw, problems, "done_at", v.parse_datetime)
             values["done_at"] = done_at or values["done_at"]
         return values, problems
 
@@ -553,7 +553,7 @@ class _Referrals(Referrals):
 
     @staticmethod
     def _customer(ctx: ImportContext, raw: dict[str, Any], side: str, problems: Problems) -> int | None:
-        number = _parse(raw, f"{side}_number", v.parse_int, problems)
+        number = parse_cell(raw, problems, f"{side}_number", v.parse_int)
         if number is not None:
             found = ctx.by_number.get(number)
             if found is None:
@@ -578,18 +578,6 @@ class _Referrals(Referrals):
         self.referrer_of[values["referee_id"]] = values["referrer_id"]
         pending.add(Referral, dict(values))
         return int(values["referee_id"])
-
-
-def _parse(cells: dict[str, Any], key: str, parser: Callable[[Any], Any], problems: Problems) -> Any:
-    """The parsed cell, or None when blank or invalid (then noted in `problems`)."""
-    cell = cells.get(key)
-    if v.is_blank(cell):
-        return None
-    try:
-        return parser(cell)
-    except ValueError as error:
-        problems[key] = str(error)
-        return None
 
 
 def _number(cell: object) -> int:

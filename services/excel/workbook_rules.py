@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 
@@ -50,7 +50,7 @@ from services.excel.workbook_setup import (
     tag_labels,
     validation_problems,
 )
-from services.excel.writing import Problems
+from services.excel.writing import Problems, parse_cell
 from services.i18n import t
 from services.journeys import TRIGGER_LABELS, Condition, RuleInput, validate_rule
 from services.sqlutil import chunks
@@ -330,9 +330,9 @@ def restore_reminders(setup: SetupRestore) -> None:
         kind = kinds.get(v.cell_text(cells.get(kind_h)))
         what = v.cell_text(cells.get(what_h))
         customers = _customers(setup, cells.get(customer_h), customer_h, problems)
-        day = _parsed(cells, day_h, v.parse_date, problems)
-        done_at = _parsed(cells, done_h, v.parse_datetime, problems)
-        snoozed = _parsed(cells, snoozed_h, v.parse_date, problems)
+        day = parse_cell(cells, problems, day_h, v.parse_date)
+        done_at = parse_cell(cells, problems, done_h, v.parse_datetime)
+        snoozed = parse_cell(cells, problems, snoozed_h, v.parse_date)
         owner = owners[kind].get(what) if kind in owners else 0
         if kind is None:
             problems[kind_h] = t("提醒只能是：{all}", all="、".join(t(x) for x in REMINDER_LABELS.values()))
@@ -352,19 +352,13 @@ def restore_reminders(setup: SetupRestore) -> None:
 
 def _key(kind: str, what: str, owner: int, customer_id: int, day: date) -> str:
     """The key services.today (and tiers, care_reminders) give this item."""
+    from services.journeys import journey_key
+    from services.repurchase import repurchase_key
+
+    if kind == "journey":
+        return journey_key(owner, customer_id, day)
+    if kind in ("repurchase", "product"):  # a catalogue product's cycle is keyed by minus its id
+        return repurchase_key(owner if kind == "repurchase" else -owner, customer_id, day)
     when = day.isoformat()
-    return {"journey": f"journey:{owner}:{customer_id}:{when}", "repurchase": f"repurchase:{owner}:{customer_id}:{when}",
-            "product": f"repurchase:{-owner}:{customer_id}:{when}", "birthday": f"birthday:{customer_id}:{when}",
-            "care": f"care:{what}:{customer_id}:{when}", "like": f"like:{customer_id}:{when}",
-            "tier_up": f"tier_up:{customer_id}:{owner}:{when}"}[kind]
-
-
-def _parsed(cells: dict[str, Any], key: str, parser: Any, problems: Problems) -> Any:
-    cell = cells.get(key)
-    if v.is_blank(cell):
-        return None
-    try:
-        return parser(cell)
-    except ValueError as error:
-        problems[key] = str(error)
-        return None
+    return {"birthday": f"birthday:{customer_id}:{when}", "care": f"care:{what}:{customer_id}:{when}",
+            "like": f"like:{customer_id}:{when}", "tier_up": f"tier_up:{customer_id}:{owner}:{when}"}[kind]

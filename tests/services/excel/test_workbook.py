@@ -6,7 +6,7 @@ by id), with their tags, custom values, notes, purchases, follow-ups and 介绍�
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -47,34 +47,10 @@ from services.excel.export import export_all, export_kind
 from services.excel.reader import open_spreadsheet
 from services.excel.undo import undo_import
 from services.excel.workbook import WorkbookError, import_workbook
-from services.paths import DataDir
-from services.store import open_store
 from services.tags import save_group, save_tag
 from services.timeline import complete_follow_up, save_follow_up, save_note, save_purchase
 
 Key = tuple[str, str, str]  # 备注名, 微信号, 手机: how a seller tells customers apart
-
-
-@pytest.fixture
-def open_fresh(tmp_path: Path) -> Iterator[Callable[[str], Session]]:
-    """Open another empty store (in its own data folder) and give its session."""
-    opened: list[Any] = []
-
-    def fresh(name: str) -> Session:
-        store = open_store(DataDir.at(tmp_path / name))
-        session = store.db.session()
-        opened.append((store, session))
-        return session
-
-    yield fresh
-    for store, session in opened:
-        session.close()
-        store.close()
-
-
-@pytest.fixture
-def fresh(open_fresh: Callable[[str], Session]) -> Session:
-    return open_fresh("restored")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ Stores are compared the way a seller would: by names (群名称, 标题, the cus
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,34 +43,10 @@ from services.excel.workbook_setup import SETUP_SHEET_NAMES
 from services.groups import GroupInput, add_members, save_group
 from services.library import load_starter_scripts
 from services.library_materials import data_root_of
-from services.paths import DataDir
 from services.points import add_points
-from services.store import open_store
 
 PAGE_SHEETS = ("商品", "社群", "群成员", "群日数据", "话术", "素材", "朋友圈", "积分", "关怀记录")
 PAGE_MODELS = (ChatGroup, GroupMember, GroupDailyStat, Script, Material, MomentPost, Product, PointEntry, CareEntry)
-
-
-@pytest.fixture
-def open_fresh(tmp_path: Path) -> Iterator[Callable[[str], Session]]:
-    """Open another empty store (in its own data folder) and give its session."""
-    opened: list[Any] = []
-
-    def fresh(name: str) -> Session:
-        store = open_store(DataDir.at(tmp_path / name))
-        session = store.db.session()
-        opened.append((store, session))
-        return session
-
-    yield fresh
-    for store, session in opened:
-        session.close()
-        store.close()
-
-
-@pytest.fixture
-def fresh(open_fresh: Callable[[str], Session]) -> Session:
-    return open_fresh("restored")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ Stores are compared the way a seller would: by names (规则, 等级, 标签, th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -51,41 +50,17 @@ from services.excel.workbook_setup import ID_SETTINGS, SETUP_SHEET_NAMES, carrie
 from services.journeys import KEEP_DAYS, Condition, RuleInput, ensure_defaults, save_rule, set_rule_enabled
 from services.library import load_starter_scripts
 from services.moment_pillars import create_pillar, update_pillar
-from services.paths import DataDir
 from services.points import POINTS_PER_YUAN
 from services.repurchase import save_cycle
 from services.smart_lists import save_smart_list
 from services.sop import TemplateInput, list_templates, save_template
 from services.stages import SLEEPING_DAYS_SETTING
-from services.store import open_store
 from services.tags import save_group, save_tag
 from services.tiers import TierInput, create_tier
 from services.timeline import save_purchase
 from services.today import snooze_item, today_list
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def open_fresh(tmp_path: Path) -> Iterator[Callable[[str], Session]]:
-    """Open another empty store (in its own data folder) and give its session."""
-    opened: list[Any] = []
-
-    def fresh(name: str) -> Session:
-        store = open_store(DataDir.at(tmp_path / name))
-        session = store.db.session()
-        opened.append((store, session))
-        return session
-
-    yield fresh
-    for store, session in opened:
-        session.close()
-        store.close()
-
-
-@pytest.fixture
-def fresh(open_fresh: Callable[[str], Session]) -> Session:
-    return open_fresh("restored")
 
 
 @pytest.fixture
