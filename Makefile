@@ -49,6 +49,7 @@ bench: venv sysdeps
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_layers.py
 	$(PY) bench/bench_loyalty.py
+	$(PY) bench/bench_pg.py
 
 screenshots: venv sysdeps
 	$(PY) main.py --data-dir screenshots-tmp demo --customers 3000

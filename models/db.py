@@ -14,7 +14,7 @@ from resources import resource_path
 MIGRATIONS = resource_path("models", "migrations")
 # The newest migration's revision. A store already there opens without loading Alembic (0.3 s);
 # tests/services/test_migrations.py checks this equals Alembic's head.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 
 
 class Database:

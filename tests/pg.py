@@ -62,7 +62,8 @@ def _server_user() -> pwd.struct_passwd | None:
 class PgServer:
     """One PostgreSQL cluster in a temp folder, started on loopback."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared_buffers: str = "64MB") -> None:
+        self.shared_buffers = shared_buffers
         self.bin = find_binaries()
         self.user = _server_user()
         self.root = Path(tempfile.mkdtemp(prefix="keben-pg-"))
@@ -93,7 +94,7 @@ class PgServer:
             self.port = _free_port()
             options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
                        "-c full_page_writes=off -c synchronous_commit=off -c max_connections=200 "
-                       "-c shared_buffers=64MB")
+                       f"-c shared_buffers={self.shared_buffers}")
             try:
                 self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.root / "server.log"),
                           "-o", options, "-w", "-t", "60", "start")
@@ -133,8 +134,8 @@ class PgServer:
 
 
 @contextlib.contextmanager
-def running_server() -> Iterator[PgServer]:
-    server = PgServer()
+def running_server(shared_buffers: str = "64MB") -> Iterator[PgServer]:
+    server = PgServer(shared_buffers)
     try:
         yield server.start()
     finally:

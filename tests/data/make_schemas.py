@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-RELEASED = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+RELEASED = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 ROWS = 3
 SKIP = ("alembic_version", "sqlite_")

@@ -19,12 +19,12 @@ PG_TAG_UNIQUE = ("uq_tag_group_name", "uq_tag_group_id_name")
 
 
 def _is_fts(diff: Any) -> bool:
-    """FTS5 virtual tables and their shadow tables (SQLite), the pg_trgm indexes and tag's renamed
-    unique constraint (PostgreSQL, see 0001_initial_schema) live only in the migration."""
+    """FTS5 virtual tables and their shadow tables (SQLite), the pg_trgm and bigram indexes and tag's
+    renamed unique constraint (PostgreSQL, see 0001_initial_schema and 0008) live only in the migrations."""
     if diff[0] == "remove_table":
         return bool(diff[1].name.startswith(FTS_TABLES))
     if diff[0] == "remove_index":
-        return bool(diff[1].name.endswith("_trgm"))
+        return bool(diff[1].name.endswith(("_trgm", "_bigrams")))
     return diff[0] in ("add_constraint", "remove_constraint") and diff[1].name in PG_TAG_UNIQUE
 
 
@@ -43,7 +43,8 @@ def test_search_tables_exist(store: Store) -> None:
         assert set(FTS_TABLES) <= tables
     else:  # PostgreSQL: substring search through pg_trgm indexes
         indexes = {i["name"] for table in ("customer", "note") for i in inspector.get_indexes(table)}
-        assert {"ix_customer_search_trgm", "ix_note_body_trgm"} <= indexes
+        assert {"ix_customer_search_trgm", "ix_note_body_trgm", "ix_customer_search_bigrams",
+                "ix_note_body_bigrams"} <= indexes
 
 
 def test_migrating_twice_is_harmless(tmp_path: Any) -> None:
@@ -67,7 +68,7 @@ def test_schema_revision_constant_is_alembics_head() -> None:
 # ---- a saved store of every released schema migrates to the newest without losing a row ----------
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "schemas"
-RELEASED = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+RELEASED = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 
 
 def _rows(path: Path) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:

@@ -103,3 +103,25 @@ def test_short_letter_queries_match_at_the_start_of_a_name_or_id_only(session, a
     assert search(session, "zl") == {zl, zl_id}
     assert noise not in search(session, "zl")
     assert search(session, "0013") == set()  # digits still match anywhere: none here
+
+
+def test_two_characters_inside_a_longer_name_find_it(session: Session, book: dict[str, int], add_customer) -> None:
+    """Most Chinese names are two characters: 张丽 finds 张丽华 too, and 丽华 finds only her
+    (PostgreSQL answers two characters from its bigram index, SQLite by a scan: the same customers)."""
+    lihua = add_customer("张丽华", phone="021-5555 6677")
+    assert search(session, "张丽") == {book["张丽"], lihua}
+    assert search(session, "丽华") == {lihua}
+    assert search(session, "00") == {book["张丽"]}  # 13800138000
+    assert search(session, "66") == {lihua}
+    assert search(session, "华l") == set()  # 张丽华 then zhanglihua: two items, nothing across them
+
+
+def test_two_characters_of_a_note_find_the_customer(session: Session, book: dict[str, int]) -> None:
+    note = save_note(session, book["王芳"], "喜好", "只喝熟普，要A级货")
+    assert search(session, "熟普") == {book["王芳"]}
+    assert search(session, "a级") == search(session, "A级") == {book["王芳"]}  # letter case as in the notes
+    save_note(session, book["王芳"], "喜好", "改喝白茶", note_id=note)
+    assert search(session, "熟普") == set()
+    assert search(session, "白茶") == {book["王芳"]}
+    delete_note(session, note)
+    assert search(session, "白茶") == set()
