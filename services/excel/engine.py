@@ -237,6 +237,7 @@ def _run(session: Session, kind: str, headers: list[str], rows: Iterable[tuple[i
     batch = ImportBatch(kind=kind, file_name=file_name[-260:], sheet=sheet[:100], started_at=_now())
     session.add(batch)
     session.flush()
+    ctx.batch_id = batch.id
     result = ImportResult(batch.id)
     pending = Pending(session, batch.id)
     stream = _parsed(ctx, handler, rows, options.mapping)

@@ -161,6 +161,7 @@ class Posts(Kind):
             ctx.session.add(pillar)
             ctx.session.flush()
             self.pillars[name] = pillar.id
+            ctx.created(Pillar, pillar.id)
         return self.pillars[name]
 
     def _data_root(self, ctx: ImportContext) -> Path | None:

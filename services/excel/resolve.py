@@ -40,6 +40,7 @@ class ImportContext:
     next_customer_id: int = 1
     reserved_ids: list[int] = field(default_factory=list)  # PostgreSQL: ids taken from the sequence, reversed
     dry_run: bool = False
+    batch_id: int | None = None  # set by run_import: the setup records made here are undone with its batch
 
     @classmethod
     def load(cls, session: Session) -> ImportContext:
@@ -129,7 +130,9 @@ class ImportContext:
         group = self.session.scalar(select(TagGroup.id).where(TagGroup.name == IMPORTED_TAG_GROUP))
         if group is None:
             group = save_group(self.session, IMPORTED_TAG_GROUP, multi=True, commit=False)
+            self.created(TagGroup, group)
         tag_id = save_tag(self.session, group, name, commit=False)
+        self.created(Tag, tag_id)
         self.tags[name] = tag_id
         self.tag_group_of[tag_id] = (group, True)
         return tag_id
@@ -140,7 +143,16 @@ class ImportContext:
             self.session.add(account)
             self.session.flush()
             self.accounts[name] = account.id
+            self.created(WechatAccount, account.id)
         return self.accounts[name]
+
+    def created(self, model: type, record_id: int) -> None:
+        """A tag, account, pillar … this import made for its rows: undo removes it again unless
+        something else uses it by then (services.excel.undo._remove_if_unused)."""
+        from services.excel.undo import created_change
+        from services.excel.writing import note_change
+
+        note_change(self.session, self.batch_id, created_change(model), record_id, {})
 
     def custom_field_named(self, header: str) -> FieldDef | None:
         for spec in self.custom_fields.values():

@@ -144,6 +144,29 @@ def test_undo_removes_what_was_created_and_restores_what_was_changed(session: Se
         undo_import(session, result.batch_id)
 
 
+def test_undo_takes_back_the_tags_the_import_made(session: Session) -> None:
+    """导入的标签: tags a file named that the store lacked are made by the import, and go with its undo —
+    unless the seller has given one to a customer of her own since."""
+    from models import Tag, TagGroup
+    from services.tags import add_tag
+
+    own = create_customer(session, CustomerInput(remark_name="陈晨"))
+    result = do_import(session, rows(["王芳", "", "", "", "", "新客；复购", "", "", ""]))
+    tags = {t.name: t.id for t in session.scalars(select(Tag))}
+    assert {"新客", "复购"} <= tags.keys()
+    assert session.scalar(select(TagGroup.id).where(TagGroup.name == "导入的标签")) is not None
+    undo_import(session, result.batch_id)
+    names = set(session.scalars(select(Tag.name)))
+    assert not {"新客", "复购"} & names
+    assert session.scalar(select(TagGroup.id).where(TagGroup.name == "导入的标签")) is None
+
+    again = do_import(session, rows(["李娜", "", "", "", "", "新客；复购", "", "", ""]))
+    used = session.scalar(select(Tag.id).where(Tag.name == "新客"))
+    add_tag(session, [own.id], used)
+    undo_import(session, again.batch_id, force=True)
+    assert set(session.scalars(select(Tag.name))) & {"新客", "复购"} == {"新客"}  # 陈晨 keeps hers
+
+
 def test_undo_says_so_when_a_record_was_edited_since(session: Session) -> None:
     from services.timeline import save_note
 

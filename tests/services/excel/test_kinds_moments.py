@@ -107,6 +107,27 @@ def test_duplicates_update_and_undo(session: Session, tags: dict[str, int]) -> N
     assert m.list_posts(session) == [] and session.scalars(select(Pillar)).first() is not None
 
 
+def test_undo_takes_back_the_pillars_and_accounts_the_import_made(session: Session) -> None:
+    from models import WechatAccount
+
+    seeded = {p.name for p in m.list_pillars(session)}
+    result = do_import(session, HEADERS, rows(
+        ["2026-03-02 20:30", "工作号9", "中秋快乐", "节日问候", "", "", "", "", "", "", "", "", ""]))
+    assert result.created == 1 and "节日问候" in {p.name for p in m.list_pillars(session)}
+    assert session.scalar(select(WechatAccount.id).where(WechatAccount.name == "工作号9")) is not None
+    undo_import(session, result.batch_id)
+    assert {p.name for p in m.list_pillars(session)} == seeded
+    assert session.scalar(select(WechatAccount.id).where(WechatAccount.name == "工作号9")) is None
+
+    again = do_import(session, HEADERS, rows(
+        ["2026-03-02 20:30", "工作号9", "中秋快乐", "节日问候", "", "", "", "", "", "", "", "", ""]))
+    pillar = next(p.id for p in m.list_pillars(session) if p.name == "节日问候")
+    m.create_post(session, m.PostInput(datetime(2026, 3, 9, 20, 0), "自己写的", pillar_id=pillar))
+    undo_import(session, again.batch_id)
+    assert "节日问候" in {p.name for p in m.list_pillars(session)}  # her own post still uses it
+    assert session.scalar(select(WechatAccount.id).where(WechatAccount.name == "工作号9")) is None
+
+
 def test_export_round_trip(session: Session, data_dir: DataDir, tags: dict[str, int], tmp_path: Path) -> None:
     picture = tmp_path / "in" / "a.png"
     picture.parent.mkdir()
