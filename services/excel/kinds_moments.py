@@ -360,7 +360,8 @@ MOMENT_CREATED_TABLES: tuple[Any, ...] = (MomentPost,)
 def register_moment_kinds() -> None:
     """Put the posts kind into the Excel registries (idempotent)."""
     register_page_kinds(PageKinds(MOMENT_COLUMNS, MOMENT_LABELS, MOMENT_KIND_CLASSES, MOMENT_CREATED_TABLES, export_moment_kind,
-                                  MOMENT_HELP, MOMENT_EXAMPLES, MOMENT_VALUE_KINDS, customer_help=False, sheet=moment_sheet),
+                                  MOMENT_HELP, MOMENT_EXAMPLES, MOMENT_VALUE_KINDS, customer_help=False,
+                                  sheet=moment_workbook_sheet),
                         undo_first=False)
     from services.excel import undo
 
@@ -377,14 +378,25 @@ def export_moment_kind(session: Session, kind: str, path: Path | str, progress: 
     return write_sheets(path, [moment_sheet(session, kind)], progress, cancelled)
 
 
+POST_ID_HEADER = "朋友圈编号"  # a full workbook's post id: its 朋友圈互动 sheet names posts by it
+
+
 def moment_sheet(session: Session, kind: str = "posts") -> SheetSpec:
-    """The sheet of posts (for exports and a full-workbook backup)."""
+    """The sheet of posts, as the page exports it."""
     columns = [OutColumn(c.header, MOMENT_VALUE_KINDS.get(c.key, "text"), c.width) for c in MOMENT_COLUMNS[kind]]
     rows = _post_rows(session)
     return SheetSpec(MOMENT_LABELS[kind], columns, rows, total=len(rows))
 
 
-def _post_rows(session: Session) -> list[list[object]]:
+def moment_workbook_sheet(session: Session, kind: str = "posts") -> SheetSpec:
+    """The 朋友圈 sheet of a full workbook: the page's, with 朋友圈编号 first (posts have no name the
+    workbook's 朋友圈互动 could find them by)."""
+    spec = moment_sheet(session, kind)
+    rows = _post_rows(session, with_ids=True)
+    return SheetSpec(spec.name, [OutColumn(POST_ID_HEADER, "int", 8), *spec.columns], rows, total=len(rows))
+
+
+def _post_rows(session: Session, *, with_ids: bool = False) -> list[list[object]]:
     tag_names: dict[int, list[str]] = {}
     tag_counts: dict[str, int] = {}
     tags = list(session.execute(select(MomentPostTag.post_id, Tag.name, TagGroup.name)
@@ -400,7 +412,8 @@ def _post_rows(session: Session) -> list[list[object]]:
             select(MomentPostImage.post_id, MomentPostImage.path).join(MomentPost, MomentPost.id == MomentPostImage.post_id)
             .where(MomentPost.deleted_at.is_(None)).order_by(MomentPostImage.post_id, MomentPostImage.position)):
         images.setdefault(post_id, []).append(image)
-    return [[p.planned_at, account or "", p.text, pillar or "", t(VISIBILITY_LABELS.get(p.visibility, p.visibility)),
+    return [[*([p.id] if with_ids else []),
+             p.planned_at, account or "", p.text, pillar or "", t(VISIBILITY_LABELS.get(p.visibility, p.visibility)),
              "、".join(tag_names.get(p.id, [])), t(STATUS_LABELS.get(p.status, p.status)), p.likes, p.comments,
              p.inquiries, p.orders, p.revenue_cents, p.note, "\n".join(images.get(p.id, []))]
             for p, account, pillar in session.execute(

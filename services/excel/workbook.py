@@ -233,6 +233,7 @@ class _Restore:
         self.tag_labels: dict[str, int] = {}  # how the 客户 sheet names a tag (标签 or 组/标签) → id here
         self.group_names: dict[int, str] = {}
         self.failed: set[int] = set()  # 编号 of the customer rows refused: their records are not told again
+        self.post_ids: dict[int, int] = {}  # 朋友圈编号 → the post's id here (workbook_pages, for 朋友圈互动)
         self.names = sheet_names()
         self.batch = ImportBatch(kind="all", file_name=book.path.name[-260:], sheet="",
                                  started_at=datetime.now().replace(microsecond=0))

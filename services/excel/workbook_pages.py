@@ -51,7 +51,7 @@ from services.excel.kinds import KIND_CLASSES, Kind
 from services.excel.kinds_groups import GroupMembers
 from services.excel.kinds_library import Materials
 from services.excel.kinds_loyalty import Points
-from services.excel.kinds_moments import _IMAGE_SPLIT, Posts
+from services.excel.kinds_moments import _IMAGE_SPLIT, POST_ID_HEADER, Posts
 from services.excel.pages import PAGE_KINDS, PageKinds, page_sheets
 from services.excel.resolve import ImportContext
 from services.excel.writing import Pending, Problems, Values
@@ -65,7 +65,10 @@ CUSTOMER_KEYS = ("customer_name", "customer_wechat_id", "customer_phone")
 
 
 def extra_headers(kind: str) -> tuple[tuple[str, str], ...]:
-    """The column a page sheet may have beyond its page's own: 客户编号, where rows name a customer."""
+    """The column a page sheet may have beyond its page's own: 客户编号, where rows name a customer;
+    朋友圈编号 on 朋友圈 (what its 朋友圈互动 name posts by)."""
+    if kind == "posts":
+        return ((POST_ID_HEADER, "post_number"),)
     return ((CUSTOMER_ID_HEADER, "customer_number"),) if any(c.key == "customer_name" for c in KINDS[kind]) else ()
 
 
@@ -88,7 +91,8 @@ def restore_pages(restore: _Restore) -> list[Kind]:
             had[id(page)] = _has_records(restore.session, page)
         handler = _RESTORE_CLASSES.get(kind, KIND_CLASSES[kind])()
         # A row naming a customer (all of them new here) cannot be a record the store had.
-        _restore_sheet(restore, kind, handler, had[id(page)] and not extra_headers(kind))
+        names_customers = any(key == "customer_number" for _header, key in extra_headers(kind))
+        _restore_sheet(restore, kind, handler, had[id(page)] and not names_customers)
         handlers.append(handler)
     return handlers
 
@@ -97,18 +101,26 @@ def _restore_sheet(restore: _Restore, kind: str, handler: Kind, match: bool) -> 
     ctx, pending = restore.ctx, restore.pending
     for row, cells, column_of in restore.rows(kind):
         number = cells.pop("customer_number", None)
+        post_number = cells.pop("post_number", None)
         values, problems = handler.parse(ctx, cells)
         if not v.is_blank(number):
             _customer_by_number(ctx, number, values, problems)
+        if not v.is_blank(post_number):
+            try:
+                post_number = v.parse_int(post_number)
+            except ValueError as error:
+                problems["post_number"] = str(error)
         if problems:
             restore.report(kind, row, problems, column_of)
             continue
         found = handler.match(ctx, values) if match else None
         if found is None:
-            handler.create(ctx, pending, values)
+            found = handler.create(ctx, pending, values)
             restore.created += 1
         else:
             handler.update(ctx, pending, found, values)
+        if isinstance(post_number, int):
+            restore.post_ids[post_number] = found  # for 朋友圈互动 (workbook_setup)
 
 
 def _has_records(session: Session, page: PageKinds) -> bool:

@@ -25,6 +25,8 @@ Carried (a sheet each, every one optional: a workbook exported before it existed
 - SOP模板 (sop_template, sop_step), 群SOP (group_template_use) and 群任务 (group_task): the templates
   with their steps, which group follows which from when, and the tasks on the groups' calendars, done
   or not (services.excel.workbook_sop), after the pages (they name 社群 and 素材).
+- 朋友圈互动 (moment_interaction): who liked, commented, asked about or ordered from which post, by
+  朋友圈编号 (the 朋友圈 sheet's first column) and 客户编号 (services.excel.workbook_interactions).
 - 提醒状态 (reminder_state): the done / snoozed state of computed Today items (客户SOP, 复购, 生日,
   节日关怀, 点赞, 会员升级), keyed again by the restored ids; without it, items done or snoozed in the old
   store would come back in 今天. A key of another shape is left out (nothing shows it).
@@ -41,9 +43,7 @@ now (the rules run once after the restore; the 客户 sheet's 标签 already hol
 
 Left out on purpose: the import history (import_batch, import_change: the restore is one batch of its
 own) and the remembered column mappings of the import wizard (saved_mapping: a convenience of that
-laptop's imports). Not carried yet: who liked, commented or asked about a post (moment_interaction: a
-sheet of post and 客户编号 would do, posts having no name to find them by but their time and text), and
-a check-in's group (point_entry.group_id, see workbook_pages).
+laptop's imports). Not carried yet: a check-in's group (point_entry.group_id, see workbook_pages).
 """
 
 from __future__ import annotations
@@ -101,6 +101,8 @@ SETUP_SHEETS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
                      "bool", "datetime")),
     "reminders": ("提醒状态", ("提醒", "对象", "客户编号", "日期", "完成时间", "结果", "推迟到"),
                   ("text", "text", "int", "date", "datetime", "text", "date")),
+    "interactions": ("朋友圈互动", ("朋友圈编号", "客户编号", "互动", "备注", "时间"),
+                     ("int", "int", "text", "text", "datetime")),
 }
 SETUP_SHEET_NAMES = {key: name for key, (name, _headers, _kinds) in SETUP_SHEETS.items()}
 SETUP_HEADERS = {key: headers for key, (_name, headers, _kinds) in SETUP_SHEETS.items()}
@@ -135,6 +137,7 @@ Rows = list[Sequence[object]] | tuple[Iterable[Sequence[object]], int]  # a list
 def setup_sheets(session: Session) -> dict[str, SheetSpec]:
     """Every setup sheet of a full workbook, read straight from the tables (listing the rules through
     their services would write the default rules into a store that has not used them yet)."""
+    from services.excel.workbook_interactions import interaction_rows
     from services.excel.workbook_rules import auto_tag_rows, auto_tagged_rows, journey_rows, reminder_rows
     from services.excel.workbook_sop import task_rows, template_rows, use_rows
 
@@ -143,7 +146,7 @@ def setup_sheets(session: Session) -> dict[str, SheetSpec]:
         "pillars": _pillar_rows(session), "smart-lists": _smart_list_rows(session), "journeys": journey_rows(session),
         "auto-tags": auto_tag_rows(session), "auto-tagged": auto_tagged_rows(session),
         "sop-templates": template_rows(session), "group-sops": use_rows(session), "group-tasks": task_rows(session),
-        "reminders": reminder_rows(session)}
+        "reminders": reminder_rows(session), "interactions": interaction_rows(session)}
     return {key: _sheet(key, rows[key]) for key in SETUP_SHEETS}
 
 
@@ -237,11 +240,15 @@ class SetupRestore:
         self.session.flush()
 
     def after_pages(self) -> None:
-        """客户SOP (names 话术) and 自动标签规则 (names 社群), before the records are finished."""
+        """客户SOP (names 话术), 自动标签规则 (names 社群) and 朋友圈互动 (names posts), before the records
+        are finished."""
+        from services.excel.workbook_interactions import KEY, restore_interactions
         from services.excel.workbook_rules import restore_auto_tags, restore_journeys
         from services.excel.workbook_sop import restore_sop
 
         restore_sop(self)  # SOP模板, 群SOP, 群任务: they name 社群 and 素材
+        if self.has(KEY):
+            restore_interactions(self)
         if self.has("journeys"):
             self.journey_ids = restore_journeys(self)
         if self.has("auto-tags"):

@@ -261,12 +261,12 @@ def test_the_whole_store_in_one_workbook(session: Session, shop: dict[str, int],
                       "settings": len(carried_settings()), "pillars": 6,  # settings and rules: test_workbook_setup
                       "sop-templates": sum(max(len(tpl.steps), 1) for tpl in list_templates(session)),
                       **dict.fromkeys(("tiers", "cycles", "smart-lists", "journeys", "auto-tags", "auto-tagged",
-                                       "group-sops", "group-tasks", "reminders"), 0)}
+                                       "group-sops", "group-tasks", "reminders", "interactions"), 0)}
     wb = book(out)
     assert wb.sheetnames == ["客户", "笔记", "购买记录", "跟进", "转介绍", "标签", "我的微信号", "自定义字段", "裂变活动",
                              "商品", "社群", "群成员", "群日数据", "话术", "素材", "朋友圈", "积分", "关怀记录",
                              "设置", "会员等级", "复购周期", "内容支柱", "智能列表", "客户SOP", "自动标签规则", "自动标签",
-                             "SOP模板", "群SOP", "群任务", "提醒状态"]
+                             "SOP模板", "群SOP", "群任务", "提醒状态", "朋友圈互动"]
     assert all(wb[name].max_row == n + 1 for name, n in zip(wb.sheetnames, counts.values(), strict=True))
     customers = rows_by_name(wb["客户"])
     assert headers(wb["客户"])[0] == "编号"

@@ -24,6 +24,7 @@ from models import (
     GroupDailyStat,
     GroupMember,
     Material,
+    MomentInteraction,
     MomentPost,
     MomentPostImage,
     MomentPostTag,
@@ -46,7 +47,8 @@ from services.library_materials import data_root_of
 from services.points import add_points
 
 PAGE_SHEETS = ("商品", "社群", "群成员", "群日数据", "话术", "素材", "朋友圈", "积分", "关怀记录")
-PAGE_MODELS = (ChatGroup, GroupMember, GroupDailyStat, Script, Material, MomentPost, Product, PointEntry, CareEntry)
+PAGE_MODELS = (ChatGroup, GroupMember, GroupDailyStat, Script, Material, MomentPost, MomentInteraction, Product,
+               PointEntry, CareEntry)
 
 
 @pytest.fixture
@@ -106,6 +108,10 @@ def pages_of(session: Session) -> dict[str, Any]:
                        .where(PointEntry.deleted_at.is_(None), PointEntry.reason != "expire")),
         "balances": rows(select(*who, Customer.points_balance, Customer.member_level)
                          .where(Customer.deleted_at.is_(None))),
+        "interactions": rows(select(MomentPost.planned_at, MomentPost.text, *who, MomentInteraction.kind,
+                                    MomentInteraction.note, MomentInteraction.created_at)
+                             .join(MomentPost, MomentPost.id == MomentInteraction.post_id)
+                             .join(Customer, Customer.id == MomentInteraction.customer_id)),
         "care": rows(select(*who, CareEntry.given_on, CareEntry.kind, CareEntry.cost_cents, CareEntry.note)
                      .join(Customer, Customer.id == CareEntry.customer_id).where(CareEntry.deleted_at.is_(None))),
     }
@@ -201,6 +207,27 @@ def test_a_broken_page_cell_refuses_the_whole_workbook(shop: Session, fresh: Ses
     assert found[0].startswith("工作表“群日数据”第 2 行［群人数］：")
     assert found[1] == "工作表“积分”第 3 行［客户编号］：“客户”表里没有编号 999999"
     assert {model.__tablename__: count(fresh, model) for model in (*PAGE_MODELS, Customer)} == empty
+
+
+def test_a_broken_interaction_row_names_its_sheet_row_and_column(shop: Session, fresh: Session,
+                                                                tmp_path: Path) -> None:
+    out = tmp_path / "全部.xlsx"
+    export_all(shop, out)
+    wb = openpyxl.load_workbook(out)
+    sheet = wb["朋友圈互动"]
+    headers = [c.value for c in sheet[1]]
+    assert headers == ["朋友圈编号", "客户编号", "互动", "备注", "时间"] and sheet.max_row > 2
+    sheet.cell(2, 1).value = 999999
+    sheet.cell(3, 3).value = "转发"
+    wb.save(out)
+
+    with pytest.raises(WorkbookError) as caught:
+        import_workbook(fresh, out)
+
+    assert [str(p) for p in caught.value.problems] == [
+        "工作表“朋友圈互动”第 2 行［朋友圈编号］：“朋友圈”表里没有编号 999999",
+        "工作表“朋友圈互动”第 3 行［互动］：互动“转发”不对，应为 点赞、评论、私聊咨询 或 下单"]
+    assert count(fresh, MomentPost) == count(fresh, MomentInteraction) == 0
 
 
 def test_namesakes_on_page_sheets_keep_their_own_rows(session: Session, fresh: Session, tmp_path: Path) -> None:
