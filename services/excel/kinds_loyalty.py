@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Customer
+from models import ChatGroup, Customer
 from models.loyalty import PointEntry, Product
 from services.errors import ValidationError
 from services.excel import values as v
@@ -217,7 +217,8 @@ def register_loyalty_kinds() -> None:
     """Put the two kinds into the Excel registries (idempotent). Point entries go before the
     purchases in undo's order: an undone purchases import takes its purchases' points with it."""
     register_page_kinds(PageKinds(LOYALTY_COLUMNS, LOYALTY_LABELS, LOYALTY_KIND_CLASSES, LOYALTY_CREATED_TABLES, export_loyalty_kind,
-                                  LOYALTY_HELP, LOYALTY_EXAMPLES, LOYALTY_VALUE_KINDS, customer_help=True, sheet=loyalty_sheet),
+                                  LOYALTY_HELP, LOYALTY_EXAMPLES, LOYALTY_VALUE_KINDS, customer_help=True,
+                                  sheet=loyalty_workbook_sheet),
                         undo_first=True)
 
 
@@ -231,10 +232,24 @@ def export_loyalty_kind(session: Session, kind: str, path: Path | str, progress:
     return write_sheets(path, [loyalty_sheet(session, kind)], progress, cancelled)
 
 
+CHECKIN_GROUP_HEADER = "打卡社群"  # a full workbook's 积分 column: the 社群 of a check-in
+
+
 def loyalty_sheet(session: Session, kind: str) -> SheetSpec:
+    """The sheet of products or points, as the page exports it."""
     columns = [OutColumn(c.header, LOYALTY_VALUE_KINDS.get(c.key, "text"), c.width) for c in LOYALTY_COLUMNS[kind]]
     rows = _product_rows(session) if kind == "products" else _point_rows(session)
     return SheetSpec(LOYALTY_LABELS[kind], columns, rows, total=len(rows))
+
+
+def loyalty_workbook_sheet(session: Session, kind: str) -> SheetSpec:
+    """The sheet of a full workbook: 积分 ends with 打卡社群 (the group a check-in was ticked in, which
+    the 打卡 page reads: without it a restored check-in could be ticked, and earn, a second time)."""
+    spec = loyalty_sheet(session, kind)
+    if kind != "points":
+        return spec
+    rows = _point_rows(session, with_groups=True)
+    return SheetSpec(spec.name, [*spec.columns, OutColumn(CHECKIN_GROUP_HEADER, "text", 12)], rows, total=len(rows))
 
 
 def _product_rows(session: Session) -> list[list[object]]:
@@ -243,13 +258,15 @@ def _product_rows(session: Session) -> list[list[object]]:
                                      .order_by(Product.category, Product.name))]
 
 
-def _point_rows(session: Session) -> list[list[object]]:
+def _point_rows(session: Session, *, with_groups: bool = False) -> list[list[object]]:
     """Every live entry but the expiry ones (worked out again from the dates after an import) and those
     of purchases (a purchases import earns them again): what re-imports without counting twice."""
-    return [[name, wechat_id, phone, e.entry_on, e.points, t(REASON_LABELS.get(e.reason, e.reason)), e.note]
-            for e, name, wechat_id, phone in session.execute(
-                select(PointEntry, Customer.remark_name, Customer.wechat_id, Customer.phone)
+    return [[name, wechat_id, phone, e.entry_on, e.points, t(REASON_LABELS.get(e.reason, e.reason)), e.note,
+             *([group or ""] if with_groups else [])]
+            for e, name, wechat_id, phone, group in session.execute(
+                select(PointEntry, Customer.remark_name, Customer.wechat_id, Customer.phone, ChatGroup.name)
                 .join(Customer, Customer.id == PointEntry.customer_id)
+                .outerjoin(ChatGroup, (ChatGroup.id == PointEntry.group_id) & ChatGroup.deleted_at.is_(None))
                 .where(PointEntry.deleted_at.is_(None), Customer.deleted_at.is_(None), PointEntry.reason != "expire",
                        PointEntry.purchase_id.is_(None))
                 .order_by(PointEntry.entry_on.desc(), PointEntry.id.desc()))]

@@ -28,7 +28,8 @@ Decisions:
 - 积分 holds the entries a restore cannot work out again (not those of purchases, earned again from
   购买记录 under this store's points rules, nor expiries). For referrals it is the ledger: its
   "介绍 X 成交" entries are tied to their referrals again, and no referral earns points beyond it.
-  Balances and tiers are then recomputed. A check-in's link to its 社群 is not on the sheet.
+  Balances and tiers are then recomputed. A check-in names its 社群 in 打卡社群 (a full workbook's
+  column): the 打卡 page shows it ticked, and it cannot be ticked, and earn, again.
 - Group members restore as the store held them, even a 退群日期 before the 进群日期 (which the 群成员
   import refuses): a backup that refused the seller's own rows would not be one.
 """
@@ -41,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models import Customer, Referral
+from models import ChatGroup, Customer, Referral
 from models.loyalty import PointEntry
 from models.moments import MAX_IMAGES
 from services.excel import values as v
@@ -50,7 +51,7 @@ from services.excel.export import CUSTOMER_ID_HEADER
 from services.excel.kinds import KIND_CLASSES, Kind
 from services.excel.kinds_groups import GroupMembers
 from services.excel.kinds_library import Materials
-from services.excel.kinds_loyalty import Points
+from services.excel.kinds_loyalty import CHECKIN_GROUP_HEADER, Points
 from services.excel.kinds_moments import _IMAGE_SPLIT, POST_ID_HEADER, Posts
 from services.excel.pages import PAGE_KINDS, PageKinds, page_sheets
 from services.excel.resolve import ImportContext
@@ -65,11 +66,16 @@ CUSTOMER_KEYS = ("customer_name", "customer_wechat_id", "customer_phone")
 
 
 def extra_headers(kind: str) -> tuple[tuple[str, str], ...]:
-    """The column a page sheet may have beyond its page's own: 客户编号, where rows name a customer;
-    朋友圈编号 on 朋友圈 (what its 朋友圈互动 name posts by)."""
+    """The columns a page sheet may have beyond its page's own: 客户编号, where rows name a customer;
+    朋友圈编号 on 朋友圈 (what its 朋友圈互动 name posts by); 打卡社群 on 积分."""
+    extra: list[tuple[str, str]] = []
     if kind == "posts":
-        return ((POST_ID_HEADER, "post_number"),)
-    return ((CUSTOMER_ID_HEADER, "customer_number"),) if any(c.key == "customer_name" for c in KINDS[kind]) else ()
+        extra.append((POST_ID_HEADER, "post_number"))
+    if any(c.key == "customer_name" for c in KINDS[kind]):
+        extra.append((CUSTOMER_ID_HEADER, "customer_number"))
+    if kind == "points":
+        extra.append((CHECKIN_GROUP_HEADER, "checkin_group"))
+    return tuple(extra)
 
 
 def required(kind: str) -> tuple[str, ...]:
@@ -170,6 +176,7 @@ class _Points(Points):
     def __init__(self) -> None:
         super().__init__()
         self.referrals: dict[tuple[int, str], list[int]] | None = None  # (referrer, the note it earns) → ids
+        self.groups: dict[str, int] | None = None  # 群名称 → id, for 打卡社群
 
     def _referral(self, ctx: ImportContext, values: Values) -> int | None:
         if self.referrals is None:
@@ -181,12 +188,27 @@ class _Points(Points):
         found = self.referrals.get((values["customer_id"], values["note"]))
         return found.pop(0) if found else None
 
+    def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
+        group = v.cell_text(raw.pop("checkin_group", None))
+        values, problems = super().parse(ctx, raw)
+        values["group_id"] = None
+        if group:
+            if self.groups is None:  # the 社群 sheet's, restored by now; of two namesakes the first
+                self.groups = {}
+                for gid, name in ctx.session.execute(select(ChatGroup.id, ChatGroup.name)
+                                                     .where(ChatGroup.deleted_at.is_(None)).order_by(ChatGroup.id)):
+                    self.groups.setdefault(name, gid)
+            values["group_id"] = self.groups.get(group)
+            if values["group_id"] is None:
+                problems["checkin_group"] = t("“社群”表里没有群“{name}”", name=group)
+        return values, problems
+
     def create(self, ctx: ImportContext, pending: Pending, values: Values) -> int:
         referral = self._referral(ctx, values) if values["reason"] == "referral" else None
         expires = expiry_of(ctx.session, values["entry_on"]) if values["points"] > 0 else None
         pending.add(PointEntry, {"customer_id": values["customer_id"], "entry_on": values["entry_on"],
                                  "points": values["points"], "reason": values["reason"], "note": values["note"],
-                                 "expires_on": expires, "referral_id": referral})
+                                 "expires_on": expires, "referral_id": referral, "group_id": values["group_id"]})
         self.touched.add(values["customer_id"])
         return int(values["customer_id"])
 

@@ -43,7 +43,7 @@ now (the rules run once after the restore; the 客户 sheet's 标签 already hol
 
 Left out on purpose: the import history (import_batch, import_change: the restore is one batch of its
 own) and the remembered column mappings of the import wizard (saved_mapping: a convenience of that
-laptop's imports). Not carried yet: a check-in's group (point_entry.group_id, see workbook_pages).
+laptop's imports).
 """
 
 from __future__ import annotations

@@ -209,6 +209,31 @@ def test_a_broken_page_cell_refuses_the_whole_workbook(shop: Session, fresh: Ses
     assert {model.__tablename__: count(fresh, model) for model in (*PAGE_MODELS, Customer)} == empty
 
 
+def test_check_ins_keep_their_group(session: Session, fresh: Session, tmp_path: Path) -> None:
+    """A restored check-in is ticked in its 社群 on the 打卡 page, and cannot earn a second time."""
+    from services import settings_store
+    from services.checkins import checked_in_ids, record_checkins
+    from services.points import CHECKIN_POINTS
+
+    settings_store.save(session, {CHECKIN_POINTS: 5})
+    zhang = create_customer(session, CustomerInput(remark_name="张丽")).id
+    group = save_group(session, GroupInput(name="早起打卡群", kind="服务群"))
+    add_members(session, group, [zhang], joined_on=date.today() - timedelta(days=10))
+    day = date.today() - timedelta(days=2)
+    record_checkins(session, group, [zhang], day)
+    out = tmp_path / "全部.xlsx"
+    export_all(session, out)
+    sheet = openpyxl.load_workbook(out)["积分"]
+    assert [c.value for c in sheet[1]][-1] == "打卡社群" and sheet.cell(2, sheet.max_column).value == "早起打卡群"
+
+    import_workbook(fresh, out)
+
+    restored = fresh.scalar(select(ChatGroup.id).where(ChatGroup.name == "早起打卡群"))
+    assert restored is not None
+    assert {c for c, in fresh.execute(select(Customer.remark_name).where(
+        Customer.id.in_(checked_in_ids(fresh, restored, day))))} == {"张丽"}
+
+
 def test_a_broken_interaction_row_names_its_sheet_row_and_column(shop: Session, fresh: Session,
                                                                 tmp_path: Path) -> None:
     out = tmp_path / "全部.xlsx"
