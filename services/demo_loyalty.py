@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from models import Customer, ReminderState
+from models import ChatGroup, Customer, GroupMember, ReminderState
 from models.loyalty import MemberTier, PointEntry, Product
 from services import points, tiers
 from services.demo_words import PRODUCTS
@@ -52,26 +52,39 @@ def fill(session: Session, options: Any) -> dict[str, int]:
 
 
 def _checkins_and_rewards(session: Session, seed: object) -> int:
-    """Group check-ins for about one customer in 12, rewards for one in 25 of those with points."""
+    """Check-ins in their groups for about one member in three (as the 打卡 page ticks them: once per
+    group and day, while a member), rewards for one in 25 of those with points."""
     rng = random.Random(f"loyalty-{seed}")
     today = date.today()
     points.refresh_balances(session)
     holders = list(session.execute(select(Customer.id, Customer.points_balance)
                                    .where(Customer.deleted_at.is_(None)).order_by(Customer.id)))
+    memberships: dict[int, list[tuple[int, date, date]]] = {}  # customer → (group, first day, last day)
+    for gid, cid, joined, left in session.execute(
+            select(GroupMember.group_id, GroupMember.customer_id, GroupMember.joined_on, GroupMember.left_on)
+            .join(ChatGroup, ChatGroup.id == GroupMember.group_id).where(ChatGroup.deleted_at.is_(None))
+            .order_by(GroupMember.id)):
+        first, last = max(joined or today - timedelta(days=120), today - timedelta(days=120)), min(left or today, today)
+        if first <= last:
+            memberships.setdefault(cid, []).append((gid, first, last))
     rows: list[dict[str, Any]] = []
     now = datetime.now().replace(microsecond=0)
     for cid, balance in holders:
-        if rng.random() < 1 / 12:
-            for _ in range(rng.randint(1, 6)):
-                rows.append({"customer_id": cid, "entry_on": today - timedelta(days=rng.randint(1, 120)), "points": 5,
-                             "reason": "checkin", "note": "社群早打卡", "created_at": now, "updated_at": now})
+        for gid, first, last in memberships.get(cid, ()):
+            if rng.random() >= 1 / 3:
+                continue
+            span = (last - first).days
+            for day in sorted({first + timedelta(days=rng.randint(0, span)) for _ in range(rng.randint(1, 6))}):
+                rows.append({"customer_id": cid, "entry_on": day, "points": 5, "reason": "checkin", "group_id": gid,
+                             "note": "", "created_at": now, "updated_at": now})
         if balance >= 1500 and rng.random() < 1 / 25:
             note, cost = rng.choice(REWARDS)
             rows.append({"customer_id": cid, "entry_on": today - timedelta(days=rng.randint(1, 60)), "points": -cost,
-                         "reason": "reward", "note": note, "created_at": now, "updated_at": now})
+                         "reason": "reward", "note": note, "group_id": None, "created_at": now, "updated_at": now})
         elif rng.random() < 1 / 200:
             rows.append({"customer_id": cid, "entry_on": today - timedelta(days=rng.randint(1, 90)), "points": 200,
-                         "reason": "manual", "note": "帮忙转发新品海报", "created_at": now, "updated_at": now})
+                         "reason": "manual", "note": "帮忙转发新品海报", "group_id": None, "created_at": now,
+                         "updated_at": now})
     for start in range(0, len(rows), 5000):
         session.execute(insert(PointEntry), rows[start:start + 5000])
     return len(rows)
