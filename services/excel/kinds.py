@@ -20,7 +20,7 @@ from models.timeline import NOTE_KINDS
 from services.custom_fields import clean_value
 from services.excel import values as v
 from services.excel.resolve import CustomerKey, ImportContext
-from services.excel.writing import Pending, Problems, Values, note_change, snapshot
+from services.excel.writing import CellMemo, Pending, Problems, Values, note_change, snapshot
 from services.excel.writing import cell as _cell
 from services.excel.writing import parse_cell as _parse
 from services.excel.writing import update_record as _update_record
@@ -86,9 +86,11 @@ class Customers(Kind):
         self.totals: dict[int, tuple[int | None, date | None, date | None]] = {}
         self.touched: set[int] = set()
         self.left_out: list[tuple[int, str]] = []
+        self.memo = CellMemo()
 
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
         problems: Problems = {}
+        _parse = self.memo.parse
         values: Values = {name: v.cell_text(raw[name]) for name in TEXT_FIELDS if name in raw}
         if not values.get("remark_name"):
             fallback = v.cell_text(raw.get("real_name")) or v.cell_text(raw.get("nickname"))

@@ -144,6 +144,22 @@ def test_undo_removes_what_was_created_and_restores_what_was_changed(session: Se
         undo_import(session, result.batch_id)
 
 
+def test_repeated_cells_are_judged_alike_on_every_row(session: Session) -> None:
+    """A column's repeated cells are parsed once (CellMemo), yet every row with a bad one is reported,
+    and a TRUE cell is not taken for the number 1 it equals in Python."""
+    result = do_import(session, rows(
+        ["张丽", "", "", "1990/2/30", "", "", 1, "", ""],
+        ["王芳", "", "", "1990/2/30", "", "", True, "", ""],
+        ["李娜", "", "", "1990/5/1", "", "", 1.0, "", ""],
+        ["赵敏", "", "", "1990/5/1", "", "", 1, "", ""],
+    ))
+    assert [(e.row, e.column) for e in result.errors] == [(4, "生日"), (5, "生日"), (5, "累计消费")]
+    book = customers(session)
+    assert set(book) == {"李娜", "赵敏"}
+    assert book["李娜"].total_spent_cents == book["赵敏"].total_spent_cents == 100
+    assert (book["李娜"].birthday_month, book["赵敏"].birthday_day) == (5, 1)
+
+
 def test_undo_takes_back_the_tags_the_import_made(session: Session) -> None:
     """导入的标签: tags a file named that the store lacked are made by the import, and go with its undo —
     unless the seller has given one to a customer of her own since."""
