@@ -9,8 +9,9 @@ source is only read. The copy is verified by counting every table on both sides 
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,9 +61,14 @@ def transfer(source: Database, target: Database, progress: Progress | None = Non
             for table in reversed(tables):
                 if table.name in SEEDED_TABLES:
                     dst.execute(table.delete())
-            done, total = 0, sum(counts.values())
-            for table in tables:
-                done = _copy_table(src, dst, table, done, total, progress, cancelled)
+            # PostgreSQL builds the search indexes again after the rows: their share of the progress bar.
+            rebuild = counts["customer"] + counts["note"] if dst.dialect.name == "postgresql" else 0
+            done, total = 0, sum(counts.values()) + rebuild
+            with _search_indexes_set_aside(dst):
+                for table in tables:
+                    done = _copy_table(src, dst, table, done, total, progress, cancelled)
+            if progress is not None:
+                progress(total, total)
             if dst.dialect.name == "postgresql":
                 _reset_sequences(dst, tables)
             result = _verify(dst, tables, counts)
@@ -93,6 +99,24 @@ def _check_empty(dst: Connection, tables: list[Table], target: Database) -> None
         if table.name not in SEEDED_TABLES and _count(dst, table):
             raise UserError(t("目标数据库 {url} 里已经有数据（{table} 表不是空的）。迁移只能复制到一个空的数据库："
                               "请新建一个数据库，或换一个空的数据文件夹", url=shown_url(target.url), table=table.name))
+
+
+@contextlib.contextmanager
+def _search_indexes_set_aside(dst: Connection) -> Iterator[None]:
+    """PostgreSQL: the search indexes (GIN: pg_trgm and two-character pieces) dropped while the rows
+    go in, and built again once at the end, in the same transaction (a failure or cancel rolls the
+    drops back with the rest): about half the time of a copy that updates them row by row."""
+    if dst.dialect.name != "postgresql":
+        yield
+        return
+    indexes = list(dst.execute(text(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+        "AND indexdef LIKE '% USING gin %'")))
+    for name, _definition in indexes:
+        dst.execute(text(f'DROP INDEX "{name}"'))
+    yield
+    for _name, definition in indexes:  # not on error: the rollback brings them back
+        dst.execute(text(definition))
 
 
 def _copy_table(src: Connection, dst: Connection, table: Table, done: int, total: int,

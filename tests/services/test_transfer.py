@@ -68,6 +68,13 @@ def empty_database(request: pytest.FixtureRequest) -> Iterator[str]:
     server.drop(name)
 
 
+SEARCH_INDEXES = {"ix_customer_search_trgm", "ix_note_body_trgm", "ix_customer_search_bigrams", "ix_note_body_bigrams"}
+
+
+def search_indexes(db: Database) -> set[str]:
+    return {i["name"] for table in ("customer", "note") for i in inspect(db.engine).get_indexes(table)} & SEARCH_INDEXES
+
+
 def test_seeded_tables_are_what_a_new_store_holds(tmp_path: Path) -> None:
     store = open_store(DataDir.at(tmp_path / "new"), "local")
     try:
@@ -104,6 +111,10 @@ def test_a_10000_customer_store_moves_to_the_server_and_back_with_equal_counts(
             assert name
             found = set(customer_ids(session, CustomerFilter(text=name)))  # search on the server's trgm indexes
             assert found
+            # The copy set the search indexes aside and built them again at the end: all there, and
+            # two characters (the bigram index) find her too.
+            assert search_indexes(server) == SEARCH_INDEXES
+            assert found <= set(customer_ids(session, CustomerFilter(text=name[:2])))
             added = create_customer(session, CustomerInput(remark_name="新来的"))  # ids continue past the copied
             assert added.id > 10_000
             session.rollback()
@@ -175,6 +186,7 @@ def test_cancel_leaves_the_server_database_empty(empty_database: str, tmp_path: 
                 transfer(store.db, server, cancelled=lambda: True)
             assert all(n == 0 for name, n in table_counts(server).items() if name not in SEEDED_TABLES)
             assert "customer" in inspect(server.engine).get_table_names()  # the schema is there, no rows
+            assert search_indexes(server) == SEARCH_INDEXES  # set aside during the copy, back after the rollback
         finally:
             server.dispose()
     finally:
