@@ -26,9 +26,7 @@ from sqlalchemy import (
     text,
     union,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
-from sqlalchemy.types import Text
 
 from models import Customer, CustomerTag, CustomFieldValue, Note, Tag, TagGroup
 from services.layers import layer_condition
@@ -174,6 +172,9 @@ def _bigram_query(needle: str) -> bool:
 
 def _has_bigram(column: Any, needle: str) -> ColumnElement[bool]:
     """`keben_bigrams(column) @> ARRAY[needle]`, the expression of the indexes of migration 0008."""
+    from sqlalchemy.dialects.postgresql import ARRAY, array  # PostgreSQL only: not imported for SQLite
+    from sqlalchemy.types import Text
+
     bigrams = func.keben_bigrams(column, type_=ARRAY(Text))
     return bigrams.contains(cast(array([needle]), ARRAY(Text)))  # cast: psycopg binds str as varchar
 
