@@ -33,6 +33,7 @@ from services.layers import layer_condition
 from services.sqlutil import chunks
 from services.text import normalize_query
 
+NO_LEVEL = "未定级"  # CustomerFilter.member_level of the customers no 会员等级 holds
 FTS_MIN = 3  # the trigram tokenizer needs 3+ characters; shorter queries scan
 
 
@@ -54,6 +55,7 @@ class CustomerFilter:
     wechat_account_id: int | None = None
     rfm_segment: str = ""  # 分层 (services.layers): one RFM segment, or "未购买"
     loyalty_type: str = ""  # one loyalty type, or "未归类"
+    member_level: str = ""  # 会员等级: a tier's name, or NO_LEVEL (services.tiers)
 
     def to_spec(self) -> dict[str, Any]:
         return asdict(self)
@@ -265,6 +267,8 @@ def filtered(session: Session, flt: CustomerFilter, columns: Any = None, *, note
         statement = statement.where(Customer.wechat_account_id == flt.wechat_account_id)
     if flt.rfm_segment or flt.loyalty_type:
         statement = statement.where(layer_condition(flt.rfm_segment, flt.loyalty_type))
+    if flt.member_level:  # the stored level (services.tiers keeps it), "" for no level
+        statement = statement.where(Customer.member_level == ("" if flt.member_level == NO_LEVEL else flt.member_level))
     return statement
 
 

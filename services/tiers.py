@@ -118,6 +118,20 @@ def list_tiers(session: Session, *, with_counts: bool = True) -> list[TierRow]:
             for m in _ordered(session)]
 
 
+LEVEL_CHOICES_MAX = 50
+
+
+def level_choices(session: Session) -> list[str]:
+    """The 会员等级 the customer list can filter by: the tiers' names from the lowest up, or — no tier
+    defined yet — the levels the seller typed or imported (the most common first, at most 50)."""
+    tiers = [tier.name for tier in _ordered(session)]
+    if tiers:
+        return tiers
+    live = (Customer.deleted_at.is_(None), Customer.member_level != "")
+    return list(session.scalars(select(Customer.member_level).where(*live).group_by(Customer.member_level)
+                                .order_by(func.count().desc(), Customer.member_level).limit(LEVEL_CHOICES_MAX)))
+
+
 def _ordered(session: Session) -> list[MemberTier]:
     return list(session.scalars(select(MemberTier).order_by(MemberTier.sort, MemberTier.threshold, MemberTier.id)))
 

@@ -115,3 +115,25 @@ def test_editing_tiers_does_not_announce(session: Session, add_customer: AddCust
 def _tier_items(session: Session) -> list:
     session.commit()
     return [i for i in today_list(session, TODAY).items if i.kind == "tier_up"]
+
+
+def test_the_list_filters_by_member_level(session: Session, add_customer: AddCustomer) -> None:
+    """会员等级 in the customer list's filter: the levels typed while no tier exists, then the tiers
+    from the lowest up; 未定级 lists those no level holds."""
+    from services.customer_query import NO_LEVEL, CustomerFilter, customer_ids
+
+    def listed(level: str) -> set[int]:
+        return set(customer_ids(session, CustomerFilter(member_level=level)))
+
+    vip1, vip2, other = add_customer("王芳", member_level="VIP1"), add_customer("李娜", member_level="VIP1"), \
+        add_customer("张丽", member_level="老会员")
+    none = add_customer("赵磊")
+    assert tiers.level_choices(session) == ["VIP1", "老会员"]  # the most common first
+    assert listed("VIP1") == {vip1, vip2} and listed(NO_LEVEL) == {none} and listed("") == {vip1, vip2, other, none}
+
+    save_purchase(session, vip1, TODAY, "大红袍", 1, "3000")
+    tiers.create_tier(session, tiers.TierInput("银卡会员", "spend_12m", 100_000))
+    tiers.create_tier(session, tiers.TierInput("普通会员", "spend_12m", 0, sort=0))
+    assert tiers.level_choices(session) == ["普通会员", "银卡会员"]
+    assert listed("银卡会员") == {vip1} and listed("普通会员") == {vip2, other, none} and listed(NO_LEVEL) == set()
+    assert listed("VIP1") == set()

@@ -1,4 +1,5 @@
-"""The filter bar above the customer list: search, tags (all / any / none), stage, fields, smart lists."""
+"""The filter bar above the customer list: search, tags (all / any / none), stage, 会员等级, layers, fields, smart
+lists."""
 
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from services import custom_fields, smart_lists, tags
-from services.customer_query import CustomerFilter, FieldCondition
+from services.customer_query import NO_LEVEL, CustomerFilter, FieldCondition
 from services.stages import STAGES
+from services.tiers import level_choices
 from ui.context import AppContext
 from ui.errors import show_error
 from ui.i18n import tr
@@ -176,6 +178,11 @@ class FilterBar(QWidget):
         for stage in STAGES:
             self.stage.addItem(stage, stage)
         self.stage.currentIndexChanged.connect(lambda _i: self._set(replace(self.filter, stage=self.stage.currentData())))
+        self.level = QComboBox()  # 会员等级: shown once there are levels to choose from
+        self.level.setObjectName("levelFilter")
+        self.level.setToolTip(tr("按会员等级筛选"))
+        self.level.currentIndexChanged.connect(
+            lambda _i: self._set(replace(self.filter, member_level=self.level.currentData() or "")))
         self.layers_button = LayerFilterButton(self)  # RFM 分群 / 忠诚类型
         self.filter_changed.connect(self.layers_button.show_filter)
         self.smart = QComboBox()
@@ -186,11 +193,13 @@ class FilterBar(QWidget):
         self.save_button.clicked.connect(self.save_smart_list)
         self.clear_button = QPushButton(tr("清除筛选"))
         self.clear_button.clicked.connect(lambda: self.set_filter(CustomerFilter()))
-        for widget in (self.search, self.tags_button, self.fields_button, self.stage, self.layers_button, self.smart,
-                       self.save_button, self.clear_button):
+        for widget in (self.search, self.tags_button, self.fields_button, self.stage, self.level, self.layers_button,
+                       self.smart, self.save_button, self.clear_button):
             layout.addWidget(widget)
         layout.setStretch(0, 1)
         self.reload_smart_lists()
+        self.reload_levels()
+        ctx.customers_changed.connect(lambda ids: None if ids else self.reload_levels())  # tiers edited, imports …
 
     def set_filter(self, flt: CustomerFilter) -> None:
         """Show `flt` in the widgets and announce it."""
@@ -200,7 +209,31 @@ class FilterBar(QWidget):
         self.stage.blockSignals(True)
         self.stage.setCurrentIndex(max(0, self.stage.findData(flt.stage)))
         self.stage.blockSignals(False)
+        self._show_level(flt.member_level)
         self._set(flt)
+
+    def reload_levels(self) -> None:
+        """The 会员等级 to choose from (services.tiers.level_choices); hidden while there are none."""
+        with self.ctx.session() as session:
+            levels = level_choices(session)
+        self.level.blockSignals(True)
+        self.level.clear()
+        self.level.addItem(tr("全部等级"), "")
+        for name in levels:
+            self.level.addItem(name, name)
+        self.level.addItem(tr(NO_LEVEL), NO_LEVEL)
+        self.level.blockSignals(False)
+        self._show_level(self.filter.member_level)
+        self.level.setVisible(bool(levels) or bool(self.filter.member_level))
+
+    def _show_level(self, level: str) -> None:
+        if level and self.level.findData(level) < 0:  # a smart list naming a level gone since
+            self.level.addItem(level, level)
+        self.level.blockSignals(True)
+        self.level.setCurrentIndex(max(0, self.level.findData(level)))
+        self.level.blockSignals(False)
+        if level:
+            self.level.setVisible(True)
 
     def _set(self, flt: CustomerFilter) -> None:
         self.filter = flt
