@@ -27,16 +27,15 @@ def update_all(session: Session, statement: Any, model: Any, everyone: bool) -> 
     synchronize step — which, for values it cannot work out in Python (subqueries, CASE), reads
     back the id of every matched row (RETURNING) to expire the updated attributes of the matched
     objects in the session: ~0.3 s per pass over 100,000 customers. Every object of the model may
-    be matched then, so the updated attributes of all those the session holds are expired instead,
-    as that step would have done (the session was flushed before the statement ran). A pass over a
-    few ids keeps the ORM's own step."""
+    be matched then, so all those the session holds are expired instead (the session was flushed
+    before the statement ran: nothing unsaved is lost; they are read again when next used). A pass
+    over a few ids keeps the ORM's own step."""
     if not everyone:
         return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
     result: Any = session.execute(statement, execution_options={"synchronize_session": False})
-    keys = [column.key if hasattr(column, "key") else str(column) for column in statement._values]
     for obj in list(session.identity_map.values()):
         if isinstance(obj, model):
-            session.expire(obj, keys)
+            session.expire(obj)
     return int(result.rowcount)
 
 
