@@ -92,6 +92,16 @@ class NewerSchemaError(UserError):
     """The database was written by a newer KeBen; it is never migrated down."""
 
 
+class ServerUnavailableError(UserError):
+    """The PostgreSQL server (团队模式) cannot be reached or refuses us; `detail` says why, in one line.
+    The window offers 重试 and the data folder's own file (services.store.LOCAL) instead."""
+
+    def __init__(self, message: str, url: str, detail: str) -> None:
+        super().__init__(message)
+        self.url = url
+        self.detail = detail
+
+
 class _PrivateLogHandler(logging.handlers.RotatingFileHandler):
     """The log file (and each rotated one) readable only by the user."""
 
@@ -223,12 +233,13 @@ def shown_url(url: str) -> str:
         return url.split("@")[-1]
 
 
-def server_error(url: str, exc: DatabaseError) -> UserError:
+def server_error(url: str, exc: DatabaseError) -> ServerUnavailableError:
     """A database server that cannot be reached or refuses us: one clear line, and the way back to the
     data folder's own file."""
     detail = (str(exc.orig).strip().splitlines() or [""])[0][:200]
-    return UserError(t("无法连接数据库服务器 {url}：{error}。请检查服务器地址、用户名和密码，以及网络；"
-                       "要改用本机的数据，可运行 python main.py --database-url local", url=shown_url(url), error=detail))
+    return ServerUnavailableError(t("无法连接数据库服务器 {url}：{error}。请检查服务器地址、用户名和密码，以及网络；"
+                                    "要改用本机的数据，可运行 python main.py --database-url local",
+                                    url=shown_url(url), error=detail), url, detail)
 
 
 def damaged_store_error(database: Path, detail: str) -> DamagedStoreError:

@@ -17,7 +17,15 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from services.errors import StoreLockedError, UserError
 from services.paths import DataDir
 from services.preferences import Preferences
-from services.store import DamagedStoreError, Store, open_store, restore_store
+from services.store import (
+    LOCAL,
+    DamagedStoreError,
+    ServerUnavailableError,
+    Store,
+    open_store,
+    restore_store,
+    shown_url,
+)
 from ui.context import AppContext
 from ui.errors import set_log_path
 from ui.i18n import tr
@@ -62,6 +70,15 @@ def run_app(args: argparse.Namespace, data_dir: DataDir) -> int:
                     raise
                 return 2
             continue
+        except ServerUnavailableError as exc:
+            if offscreen:
+                raise
+            choice = offer_server_choice(exc)
+            if choice is None:
+                return 1
+            if choice == LOCAL:
+                args.database_url = LOCAL  # this time only: the server stays remembered
+            continue
         except UserError as exc:
             if offscreen:
                 raise
@@ -73,6 +90,23 @@ def run_app(args: argparse.Namespace, data_dir: DataDir) -> int:
             store.close()
         if code != RESTART:
             return code
+
+
+def offer_server_choice(exc: ServerUnavailableError) -> str | None:
+    """团队模式, the server cannot be reached at start: 重试, 这次用本机的数据 (the data folder's own file;
+    the server stays remembered in 设置 → 数据库) or 退出. "retry", LOCAL, or None to quit."""
+    box = QMessageBox(QMessageBox.Icon.Warning, tr("连不上服务器"), tr(
+        "连不上团队的数据库服务器 {url}：\n{error}\n\n请检查网络、服务器地址、用户名和密码后重试；"
+        "也可以这次先用这台电脑上自己的数据（本机文件，和服务器上的不是同一份）。",
+        url=shown_url(exc.url), error=exc.detail))
+    retry = box.addButton(tr("重试"), QMessageBox.ButtonRole.AcceptRole)
+    local = box.addButton(tr("这次用本机的数据"), QMessageBox.ButtonRole.ActionRole)
+    box.addButton(tr("退出"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(retry)
+    box.exec()
+    if box.clickedButton() is retry:
+        return "retry"
+    return LOCAL if box.clickedButton() is local else None
 
 
 def _daily_check_in_background(window: QWidget, store: Store) -> None:
