@@ -71,6 +71,10 @@ def clean_group(session: Session, data: GroupInput, group_id: int | None = None)
         errors["name"] = t("请填写群名称")
     elif len(name) > MAX_NAME:
         errors["name"] = t("群名称太长（最多{n}个字）", n=MAX_NAME)
+    elif session.scalar(select(ChatGroup.id).where(ChatGroup.name == name, ChatGroup.deleted_at.is_(None),
+                                                   ChatGroup.id != (group_id or 0)).limit(1)) is not None:
+        # Imports, exports and the full workbook name groups by 群名称: two of one name cannot be told apart.
+        errors["name"] = t("已经有一个叫“{name}”的群（也算已归档的），请换个名称，如加上年份或编号", name=name)
     if data.kind not in GROUP_KINDS:
         errors["kind"] = t("群类型只能是：{all}", all="、".join(GROUP_KINDS))
     if data.status not in GROUP_STATUSES:
@@ -133,6 +137,18 @@ def trash_groups(session: Session, group_ids: Sequence[int]) -> int:
 
 
 def restore_groups(session: Session, group_ids: Sequence[int]) -> int:
+    """Back from the 回收站. A group whose name another live group took meanwhile comes back as
+    "名称（恢复）" (two groups of one name could not be told apart, see clean_group)."""
+    taken = set(session.scalars(select(ChatGroup.name).where(ChatGroup.deleted_at.is_(None))))
+    for group in session.scalars(select(ChatGroup).where(ChatGroup.id.in_(list(group_ids)),
+                                                         ChatGroup.deleted_at.is_not(None)).order_by(ChatGroup.id)):
+        name, n = group.name, 1
+        while name in taken:
+            name = t("{name}（恢复）", name=group.name) if n == 1 else t("{name}（恢复{n}）", name=group.name, n=n)
+            n += 1
+        group.name = name[:MAX_NAME]
+        taken.add(group.name)
+    session.flush()
     result = session.execute(update(ChatGroup).where(ChatGroup.id.in_(list(group_ids)),
                                                      ChatGroup.deleted_at.is_not(None)).values(deleted_at=None))
     _membership_changed(session)

@@ -36,6 +36,22 @@ def test_a_group_keeps_its_texts(session: Session) -> None:
     assert (g.get_group(session, gid).kind, g.get_group(session, gid).created_on) == ("VIP群", date(2024, 5, 1))
 
 
+def test_two_groups_cannot_share_a_name(session: Session) -> None:
+    """Imports, exports and the full workbook name groups by 群名称: a second 双11囤茶快闪群 (even beside an
+    archived one) is refused; a group keeps its own name on edit, and a trashed group's name is free."""
+    old = g.save_group(session, GroupInput(name="双11囤茶快闪群", kind="快闪群"))
+    g.set_archived(session, [old])
+    with pytest.raises(ValidationError) as caught:
+        g.save_group(session, GroupInput(name=" 双11囤茶快闪群 ", kind="快闪群"))
+    assert "已经有一个叫“双11囤茶快闪群”的群" in caught.value.fields["name"]
+    g.save_group(session, GroupInput(name="双11囤茶快闪群", kind="快闪群", positioning="去年的"), old)  # itself
+    g.trash_groups(session, [old])
+    again = g.save_group(session, GroupInput(name="双11囤茶快闪群", kind="快闪群"))
+    assert again != old
+    g.restore_groups(session, [old])  # back from the 回收站 beside its namesake: renamed, not doubled
+    assert {x.name for x in g.list_groups(session)} == {"双11囤茶快闪群", "双11囤茶快闪群（恢复）"}
+
+
 def test_bad_group_fields_are_named(session: Session) -> None:
     with pytest.raises(ValidationError) as exc:
         g.save_group(session, GroupInput(name=" ", kind="闲聊群", auto_replies=[("价格？", "")]))
