@@ -235,6 +235,10 @@ class Groups(Kind):
         return filled
 
     def create(self, ctx: ImportContext, pending: Pending, values: Values) -> int:
+        existing = self.match(ctx, values)  # "add" skips matching, but two groups cannot share a name
+        if existing is not None:
+            self.update(ctx, pending, existing, values)
+            return existing
         group = ChatGroup(name=values["name"], kind="福利群", status="active", created_on=date.today(),
                           auto_replies=[], import_batch_id=pending.batch_id)
         for key, value in self._fields(ctx, values).items():

@@ -19,10 +19,10 @@ Decisions:
   names, so two customers sharing a 备注名 with neither 微信号 nor 手机 keep their own rows. Only a
   sheet without that column (made or edited by hand) names them by the names alone: such namesakes
   cannot be told apart there, and a row of theirs refuses the workbook ("有 2 位客户都叫…").
-- Groups are named by 群名称: two live groups of one name come back as two, but the members and
-  daily stats of both go to the first. Only a workbook of an older KeBen can hold such: two groups
-  may no longer share a name (services.groups.clean_group; a group back from the 回收站 beside a
-  namesake is renamed "…（恢复）").
+- Groups are named by 群名称, and two groups may not share one (services.groups.clean_group; a group
+  back from the 回收站 beside a namesake is renamed "…（恢复）"). A workbook of an older KeBen holding
+  two of one name restores them as one group, the later row's filled cells winning, with the
+  members and daily stats of both.
 - Images (素材's 图片文件, 朋友圈's 图片) are written as their paths inside the data folder (media/…);
   the workbook does not hold the files. A restore keeps such a path even when the new data folder
   has no file there yet: copying the old data folder's media/ into the new one (README, "你的数据")

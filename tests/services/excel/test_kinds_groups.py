@@ -65,6 +65,15 @@ def test_groups_import_with_their_texts(session: Session) -> None:
     assert tea.account_id is not None and groups["双11快闪"].status == "archived"
 
 
+def test_add_as_new_does_not_double_a_group(session: Session) -> None:
+    """"Add as new" makes new customers; a group of the same 群名称 is that group (two cannot share a name)."""
+    headers = ["群名", "群类型"]
+    do_import(session, "groups", headers, rows(["茶友福利1群", "福利群"]))
+    result = do_import(session, "groups", headers, rows(["茶友福利1群", "VIP群"]), on_duplicate="add")
+    assert [(g.name, g.kind) for g in session.scalars(select(ChatGroup))] == [("茶友福利1群", "VIP群")]
+    assert result.errors == []
+
+
 def test_bad_auto_reply_lines_are_named() -> None:
     with pytest.raises(ValueError, match="第 2 行“只有问题”应写成“问题：回答”"):
         parse_auto_replies("价格：见群公告\n只有问题")
