@@ -163,6 +163,7 @@ def _run_with_store(app: QApplication, args: argparse.Namespace, store: Store) -
     preferences = Preferences.load(store.data_dir.preferences)
     theme = getattr(args, "theme", None) or preferences.theme
     apply_theme(app, theme)
+    preferences.theme = theme  # `screenshot --theme dark`: the pages that draw by theme (charts) follow it; not saved
     ctx = AppContext(store, preferences, UiState(store.data_dir.ui_state))
     window = MainWindow(ctx)
     if args.smoke:
