@@ -217,7 +217,8 @@ def clean_params(session: Session, kind: str, params: Mapping[str, Any]) -> dict
     return {"group_id": group_id}
 
 
-def _check_tag(session: Session, tag_id: int | None) -> Tag:
+def check_tag(session: Session, tag_id: int | None) -> Tag:
+    """The tag a rule would give, or ValidationError: missing, or in a single-choice group."""
     tag = session.get(Tag, tag_id) if tag_id is not None else None
     if tag is None:
         raise ValidationError({"tag_id": t("请选择要打的标签")})
@@ -238,7 +239,7 @@ def save_rule(session: Session, kind: str, params: Mapping[str, Any], tag_id: in
         errors.update(exc.fields)
         cleaned = {}
     try:
-        tag = _check_tag(session, tag_id)
+        tag = check_tag(session, tag_id)
     except ValidationError as exc:
         errors.update(exc.fields)
     name = name.strip()
@@ -267,7 +268,7 @@ def set_enabled(session: Session, rule_id: int, enabled: bool) -> dict[str, int]
     returns {"added", "removed"}."""
     rule = get_rule(session, rule_id)
     if enabled:
-        _check_tag(session, rule.tag_id)
+        check_tag(session, rule.tag_id)
         if rule.kind == "in_group":
             clean_params(session, rule.kind, rule.params or {})
     rule.enabled = enabled

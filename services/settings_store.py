@@ -109,6 +109,11 @@ def declared(group: str) -> list[Setting[Any]]:
     return [s for s in _declared.values() if s.group == group]
 
 
+def all_declared() -> list[Setting[Any]]:
+    """Every setting declared so far, whatever its group, in declaration order (the full workbook's 设置)."""
+    return list(_declared.values())
+
+
 def get(session: Session, setting: Setting[T]) -> T:
     row = session.get(AppSetting, setting.key)
     return _read(setting, row.value) if row is not None else setting.default

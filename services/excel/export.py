@@ -224,7 +224,7 @@ def customer_rows(session: Session, ids: list[int], fields: list[ExportField]) -
     keys = {f.key for f in fields}
     want_custom = any(k.startswith("custom:") for k in keys)
     accounts = dict(session.execute(select(WechatAccount.id, WechatAccount.name)).all())
-    tag_order = _tag_labels(session) if "tags" in keys else {}
+    tag_order = tag_labels_in_order(session) if "tags" in keys else {}
     getters = [f.get for f in fields]
     for start in range(0, len(ids), CHUNK):
         chunk_ids = ids[start:start + CHUNK]
@@ -250,7 +250,7 @@ def customer_rows(session: Session, ids: list[int], fields: list[ExportField]) -
                 yield [get(row, chunk) for get in getters]
 
 
-def _tag_labels(session: Session) -> dict[int, tuple[int, str]]:
+def tag_labels_in_order(session: Session) -> dict[int, tuple[int, str]]:
     """tag id → (display order, label): the tag's name, or 组/标签 when two groups share the name."""
     tags = session.execute(
         select(Tag.id, Tag.name, TagGroup.name).join(TagGroup, TagGroup.id == Tag.group_id)

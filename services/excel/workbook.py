@@ -366,7 +366,7 @@ class _Restore:
             if tag_name:
                 found.append((group_name, tag_name, tags[gid, tag_name]))
         names = Counter(tag_name for _, tag_name, _ in found)
-        for group_name, tag_name, tid in found:  # as export._tag_labels names them
+        for group_name, tag_name, tid in found:  # as export.tag_labels_in_order names them
             self.tag_labels[f"{group_name}/{tag_name}"] = tid
             if names[tag_name] == 1:
                 self.tag_labels[tag_name] = tid

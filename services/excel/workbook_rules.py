@@ -248,7 +248,7 @@ def restore_auto_tags(setup: SetupRestore) -> None:
             try:
                 params = auto_tags.clean_params(session, kind, params)
                 if tag_ids:
-                    auto_tags._check_tag(session, tag_ids[0])
+                    auto_tags.check_tag(session, tag_ids[0])
             except ValidationError as error:
                 problems.update({tag_h if field == "tag_id" else params_h: message
                                  for field, message in error.fields.items()})

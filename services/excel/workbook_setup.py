@@ -121,8 +121,7 @@ def carried_settings() -> list[settings_store.Setting[Any]]:
     """The settings a 设置 sheet carries, in declaration order."""
     for module in SETTING_MODULES:
         importlib.import_module(module)
-    known = settings_store._declared  # read only: every declaration, whatever its group
-    return [s for s in known.values() if s.group or s.key in INTERNAL_CARRIED]
+    return [s for s in settings_store.all_declared() if s.group or s.key in INTERNAL_CARRIED]
 
 
 def dumps(value: object) -> str:
@@ -161,9 +160,9 @@ def _sheet(key: str, rows: Rows) -> SheetSpec:
 
 def tag_labels(session: Session) -> dict[int, str]:
     """tag id → how the 客户 sheet names it (its name, or 组/标签 when two groups share the name)."""
-    from services.excel.export import _tag_labels
+    from services.excel.export import tag_labels_in_order
 
-    return {tag_id: label for tag_id, (_order, label) in _tag_labels(session).items()}
+    return {tag_id: label for tag_id, (_order, label) in tag_labels_in_order(session).items()}
 
 
 def _setting_rows(session: Session) -> list[Sequence[object]]:
