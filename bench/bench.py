@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,6 +36,28 @@ def median_ms(work: Callable[[], object], repeat: int = REPEAT) -> float:
     return statistics.median(times)
 
 
+def time_list_searches(session: Any, results: dict[str, float]) -> None:
+    """The customer list's searches and tag filter at this store's size, timed as the list does them
+    before it paints (the ordered ids, then the rows of one screen); bench_pg.py times the same on
+    PostgreSQL. Two-character queries show the customer-field matches first (notes=False) and
+    complete the list with the notes scan in the background; both figures are reported."""
+    from services import customer_query as cq
+    from services.tags import tag_by_name
+
+    def first_page(flt: cq.CustomerFilter, notes: bool) -> Callable[[], object]:
+        return lambda: cq.customer_rows(session, cq.customer_ids(session, flt, "remark_name", False, notes=notes)[:50])
+
+    a, b, c = (tag_by_name(session, n) for n in ("高", "普洱", "低"))
+    assert a and b and c, "the demo store lacks the tags 高 / 普洱 / 低"
+    for key, flt, notes in (("search_name_ms", cq.CustomerFilter(text="张丽"), False),
+                            ("search_initials_ms", cq.CustomerFilter(text="zl"), False),
+                            ("search_note_ms", cq.CustomerFilter(text="敏感肌"), True),
+                            ("search_name_complete_ms", cq.CustomerFilter(text="张丽"), True),
+                            ("search_note_2chars_complete_ms", cq.CustomerFilter(text="熟普"), True),
+                            ("tag_filter_ms", cq.CustomerFilter(tags_all=[a.id, b.id], tags_none=[c.id]), True)):
+        results[key] = median_ms(first_page(flt, notes))
+
+
 def build_store() -> float:
     """Create the store with `demo` (kept between runs); returns the seconds it took, or 0."""
     if (DATA / "keben.db").exists():
@@ -53,33 +76,17 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from services import customer_query as cq
     from services.layers import recompute_layers
     from services.paths import DataDir
     from services.preferences import Preferences
     from services.store import open_store
-    from services.tags import tag_by_name
     from ui.context import AppContext
     from ui.state import UiState
 
     store = open_store(DataDir.at(DATA), exclusive=False)
     results: dict[str, float] = {}
     with store.db.session() as session:
-        def first_page(flt: cq.CustomerFilter, notes: bool = True) -> Callable[[], object]:
-            """What the list does before it paints: the ordered ids, then the rows of one screen."""
-            return lambda: cq.customer_rows(
-                session, cq.customer_ids(session, flt, "remark_name", False, notes=notes)[:50])
-
-        a, b, c = (tag_by_name(session, n) for n in ("高", "普洱", "低"))
-        assert a and b and c, "the demo store lacks the tags 高 / 普洱 / 低"
-        # Two-character queries show the customer-field matches first (notes=False) and complete
-        # the list with the notes scan in the background; both figures are reported.
-        results["search_name_ms"] = median_ms(first_page(cq.CustomerFilter(text="张丽"), notes=False))
-        results["search_initials_ms"] = median_ms(first_page(cq.CustomerFilter(text="zl"), notes=False))
-        results["search_note_ms"] = median_ms(first_page(cq.CustomerFilter(text="敏感肌")))
-        results["search_name_complete_ms"] = median_ms(first_page(cq.CustomerFilter(text="张丽")))
-        results["search_note_2chars_complete_ms"] = median_ms(first_page(cq.CustomerFilter(text="熟普")))
-        results["tag_filter_ms"] = median_ms(first_page(cq.CustomerFilter(tags_all=[a.id, b.id], tags_none=[c.id])))
+        time_list_searches(session, results)
         # 分层: the full pass (the first start of a day, threshold edits, 重新计算).
         results["layers_recompute_ms"] = median_ms(lambda: recompute_layers(session), repeat=3)
 

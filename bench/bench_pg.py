@@ -14,14 +14,13 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench import CUSTOMERS, DATA, build_store, median_ms  # noqa: E402  (bench/bench.py: this folder is on sys.path)
+from bench import CUSTOMERS, DATA, build_store, time_list_searches  # noqa: E402  (bench/bench.py: this folder is on sys.path)
 
 TARGETS = {"search_name_ms": 30, "search_initials_ms": 30, "search_note_ms": 30, "tag_filter_ms": 30}
 
@@ -38,9 +37,7 @@ def main() -> int:
 
     from sqlalchemy import text
 
-    from services import customer_query as cq
     from services.store import open_database
-    from services.tags import tag_by_name
     from services.transfer import transfer
 
     results: dict[str, float] = {}
@@ -55,20 +52,7 @@ def main() -> int:
             with remote.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
             with remote.session() as session:
-                def first_page(flt: cq.CustomerFilter, notes: bool = True) -> Callable[[], object]:
-                    return lambda: cq.customer_rows(
-                        session, cq.customer_ids(session, flt, "remark_name", False, notes=notes)[:50])
-
-                a, b, c = (tag_by_name(session, n) for n in ("高", "普洱", "低"))
-                assert a and b and c, "the demo store lacks the tags 高 / 普洱 / 低"
-                for key, flt, notes in (
-                        ("search_name_ms", cq.CustomerFilter(text="张丽"), False),
-                        ("search_initials_ms", cq.CustomerFilter(text="zl"), False),
-                        ("search_note_ms", cq.CustomerFilter(text="敏感肌"), True),
-                        ("search_name_complete_ms", cq.CustomerFilter(text="张丽"), True),
-                        ("search_note_2chars_complete_ms", cq.CustomerFilter(text="熟普"), True),
-                        ("tag_filter_ms", cq.CustomerFilter(tags_all=[a.id, b.id], tags_none=[c.id]), True)):
-                    results[key] = median_ms(first_page(flt, notes))
+                time_list_searches(session, results)
         finally:
             local.dispose()
             remote.dispose()

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy.orm import Session
+
+
+@contextlib.contextmanager
+def indexes_set_aside(connection: Any, indexes: list[tuple[str, str]]) -> Iterator[None]:
+    """Drop these indexes ((name, its CREATE INDEX statement)) while the body writes many rows, and
+    build each again once after it, in the same transaction: a failure or Cancel rolls the drops back
+    with everything else, so nothing is built again on error."""
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        connection.exec_driver_sql(sql)
 
 
 def insert_ignore(session: Session, table: Any, rows: list[dict[str, Any]], chunk: int = 5000) -> None:

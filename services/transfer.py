@@ -22,6 +22,7 @@ from models import Base
 from models.db import Database, migrate
 from services.errors import UserError
 from services.i18n import t
+from services.sqlutil import indexes_set_aside
 
 log = logging.getLogger("keben")
 
@@ -106,17 +107,13 @@ def _search_indexes_set_aside(dst: Connection) -> Iterator[None]:
     """PostgreSQL: the search indexes (GIN: pg_trgm and two-character pieces) dropped while the rows
     go in, and built again once at the end, in the same transaction (a failure or cancel rolls the
     drops back with the rest): about half the time of a copy that updates them row by row."""
-    if dst.dialect.name != "postgresql":
+    indexes: list[tuple[str, str]] = []
+    if dst.dialect.name == "postgresql":
+        indexes = [(name, sql) for name, sql in dst.execute(text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND indexdef LIKE '% USING gin %'"))]
+    with indexes_set_aside(dst, indexes):
         yield
-        return
-    indexes = list(dst.execute(text(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-        "AND indexdef LIKE '% USING gin %'")))
-    for name, _definition in indexes:
-        dst.execute(text(f'DROP INDEX "{name}"'))
-    yield
-    for _name, definition in indexes:  # not on error: the rollback brings them back
-        dst.execute(text(definition))
 
 
 def _copy_table(src: Connection, dst: Connection, table: Table, done: int, total: int,

@@ -27,7 +27,7 @@ from services.store import (
     shown_url,
 )
 from ui.context import AppContext
-from ui.errors import set_log_path
+from ui.errors import choose, set_log_path
 from ui.i18n import tr
 from ui.state import UiState
 from ui.theme import apply_theme
@@ -95,18 +95,13 @@ def run_app(args: argparse.Namespace, data_dir: DataDir) -> int:
 def offer_server_choice(exc: ServerUnavailableError) -> str | None:
     """团队模式, the server cannot be reached at start: 重试, 这次用本机的数据 (the data folder's own file;
     the server stays remembered in 设置 → 数据库) or 退出. "retry", LOCAL, or None to quit."""
-    box = QMessageBox(QMessageBox.Icon.Warning, tr("连不上服务器"), tr(
+    chosen = choose(None, tr("连不上服务器"), tr(
         "连不上团队的数据库服务器 {url}：\n{error}\n\n请检查网络、服务器地址、用户名和密码后重试；"
         "也可以这次先用这台电脑上自己的数据（本机文件，和服务器上的不是同一份）。",
-        url=shown_url(exc.url), error=exc.detail))
-    retry = box.addButton(tr("重试"), QMessageBox.ButtonRole.AcceptRole)
-    local = box.addButton(tr("这次用本机的数据"), QMessageBox.ButtonRole.ActionRole)
-    box.addButton(tr("退出"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(retry)
-    box.exec()
-    if box.clickedButton() is retry:
-        return "retry"
-    return LOCAL if box.clickedButton() is local else None
+        url=shown_url(exc.url), error=exc.detail),
+        [(tr("重试"), QMessageBox.ButtonRole.AcceptRole), (tr("这次用本机的数据"), QMessageBox.ButtonRole.ActionRole)],
+        tr("退出"))
+    return None if chosen is None else ("retry", LOCAL)[chosen]
 
 
 def _daily_check_in_background(window: QWidget, store: Store) -> None:

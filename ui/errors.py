@@ -42,6 +42,19 @@ def confirm(parent: QWidget | None, title: str, text: str, ok: str | None = None
     return box.clickedButton() is yes
 
 
+def choose(parent: QWidget | None, title: str, text: str, choices: list[tuple[str, QMessageBox.ButtonRole]],
+           cancel: str) -> int | None:
+    """A warning with a few ways on (the first is the default) and `cancel`: the index of the choice
+    taken, None for cancel (or Esc)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    buttons = [box.addButton(label, role) for label, role in choices]
+    box.addButton(cancel, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(buttons[0])
+    box.exec()
+    clicked = box.clickedButton()
+    return next((i for i, button in enumerate(buttons) if button is clicked), None)
+
+
 def _known_environment_error(exc: BaseException) -> UserError | None:
     """A full disk or a read-only database file is the user's environment, not a bug."""
     from sqlalchemy.exc import DatabaseError

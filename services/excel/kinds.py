@@ -90,7 +90,7 @@ class Customers(Kind):
 
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
         problems: Problems = {}
-        _parse = self.memo.parse
+        parse = self.memo.parse  # each column's distinct cells parsed once
         values: Values = {name: v.cell_text(raw[name]) for name in TEXT_FIELDS if name in raw}
         if not values.get("remark_name"):
             fallback = v.cell_text(raw.get("real_name")) or v.cell_text(raw.get("nickname"))
@@ -100,17 +100,17 @@ class Customers(Kind):
                 problems["remark_name"] = t("备注名（客户姓名）为空")
         if len(values.get("remark_name", "")) > 100:
             problems["remark_name"] = t("备注名太长（最多100个字）")
-        values["phone"] = _parse(raw, problems, "phone", v.parse_phone) or ""
-        values["gender"] = _parse(raw, problems, "gender", v.parse_gender) or ""
-        birthday = _parse(raw, problems, "birthday", v.parse_birthday)
+        values["phone"] = parse(raw, problems, "phone", v.parse_phone) or ""
+        values["gender"] = parse(raw, problems, "gender", v.parse_gender) or ""
+        birthday = parse(raw, problems, "birthday", v.parse_birthday)
         if birthday is not None:
             values.update(birthday_year=birthday.year, birthday_month=birthday.month, birthday_day=birthday.day,
                           birthday_lunar=birthday.lunar, birthday_leap_month=birthday.leap_month)
         for key in ("added_on", "first_purchase_on", "last_purchase_on", "next_follow_up_on"):
-            values[key] = _parse(raw, problems, key, v.parse_date)
+            values[key] = parse(raw, problems, key, v.parse_date)
         if values["added_on"] and values["added_on"] > date.today():
             problems["added_on"] = t("添加日期{d}晚于今天", d=values["added_on"])
-        values["total_spent"] = _parse(raw, problems, "total_spent", v.parse_money)
+        values["total_spent"] = parse(raw, problems, "total_spent", v.parse_money)
         values["tags"] = v.split_tags(raw["tags"], ctx.tags) if _cell(raw, "tags") is not None else []
         values["referrer"] = v.cell_text(raw.get("referrer"))
         values["remark"] = v.cell_text(raw.get("remark"))

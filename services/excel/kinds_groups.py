@@ -146,7 +146,7 @@ def format_auto_replies(replies: Sequence[dict[str, str]] | None) -> str:
     return "\n".join(f"{r.get('q', '')}：{r.get('a', '')}" for r in replies or [])
 
 
-class _GroupRef:
+class GroupRef:
     """Finds the group a row names, by exact 群名称 among live groups (loaded once per import)."""
 
     def __init__(self) -> None:
@@ -258,7 +258,7 @@ class GroupMembers(Kind):
     name = "group-members"
 
     def __init__(self) -> None:
-        self.ref = _GroupRef()
+        self.ref = GroupRef()
 
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
         problems: Problems = {}
@@ -297,7 +297,7 @@ class GroupStats(Kind):
     name = "group-stats"
 
     def __init__(self) -> None:
-        self.ref = _GroupRef()
+        self.ref = GroupRef()
 
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
         problems: Problems = {}

@@ -48,9 +48,7 @@ def interaction_rows(session: Session) -> tuple[Iterator[Sequence[object]], int]
 
 
 def restore_interactions(setup: SetupRestore) -> None:
-    from services.excel.undo import created_change
     from services.excel.workbook_setup import SETUP_HEADERS
-    from services.excel.writing import note_change
 
     restore = setup.restore
     post_header, customer_header, kind_header, note_header, at_header = SETUP_HEADERS[KEY]
@@ -76,9 +74,11 @@ def restore_interactions(setup: SetupRestore) -> None:
         if at is not None:
             made.created_at = made.updated_at = at
         setup.session.add(made)
-        if post_id not in own_posts:
+        if post_id in own_posts:
+            restore.created += 1
+        else:  # on a post the store already had: noted for undo on its own
             setup.session.flush()
-            note_change(setup.session, restore.batch.id, created_change(MomentInteraction), made.id, {})
+            restore._made(MomentInteraction, made.id)
     setup.session.flush()
 
 

@@ -44,20 +44,20 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models import ChatGroup, Customer, Referral
+from models import Customer, Referral
 from models.loyalty import PointEntry
 from models.moments import MAX_IMAGES
 from services.excel import values as v
 from services.excel.columns import KINDS
 from services.excel.export import CUSTOMER_ID_HEADER
 from services.excel.kinds import KIND_CLASSES, Kind
-from services.excel.kinds_groups import GroupMembers
+from services.excel.kinds_groups import GroupMembers, GroupRef
 from services.excel.kinds_library import Materials
 from services.excel.kinds_loyalty import CHECKIN_GROUP_HEADER, Points
 from services.excel.kinds_moments import _IMAGE_SPLIT, POST_ID_HEADER, Posts
 from services.excel.pages import PAGE_KINDS, PageKinds, page_sheets
 from services.excel.resolve import ImportContext
-from services.excel.writing import Pending, Problems, Values
+from services.excel.writing import Pending, Problems, Values, parse_cell
 from services.i18n import t
 from services.points import expiry_of
 
@@ -109,15 +109,13 @@ def _restore_sheet(restore: _Restore, kind: str, handler: Kind, match: bool) -> 
     ctx, pending = restore.ctx, restore.pending
     for row, cells, column_of in restore.rows(kind):
         number = cells.pop("customer_number", None)
-        post_number = cells.pop("post_number", None)
+        numbered: Problems = {}  # 朋友圈编号, for 朋友圈互动 (workbook_interactions)
+        post_number = parse_cell(cells, numbered, "post_number", v.parse_int)
+        cells.pop("post_number", None)
         values, problems = handler.parse(ctx, cells)
+        problems.update(numbered)
         if not v.is_blank(number):
             _customer_by_number(ctx, number, values, problems)
-        if not v.is_blank(post_number):
-            try:
-                post_number = v.parse_int(post_number)
-            except ValueError as error:
-                problems["post_number"] = str(error)
         if problems:
             restore.report(kind, row, problems, column_of)
             continue
@@ -127,8 +125,8 @@ def _restore_sheet(restore: _Restore, kind: str, handler: Kind, match: bool) -> 
             restore.created += 1
         else:
             handler.update(ctx, pending, found, values)
-        if isinstance(post_number, int):
-            restore.post_ids[post_number] = found  # for 朋友圈互动 (workbook_setup)
+        if post_number is not None:
+            restore.post_ids[post_number] = found
 
 
 def _has_records(session: Session, page: PageKinds) -> bool:
@@ -178,7 +176,7 @@ class _Points(Points):
     def __init__(self) -> None:
         super().__init__()
         self.referrals: dict[tuple[int, str], list[int]] | None = None  # (referrer, the note it earns) → ids
-        self.groups: dict[str, int] | None = None  # 群名称 → id, for 打卡社群
+        self.groups = GroupRef()  # 打卡社群: the 社群 sheet's groups, restored by now
 
     def _referral(self, ctx: ImportContext, values: Values) -> int | None:
         if self.referrals is None:
@@ -191,18 +189,14 @@ class _Points(Points):
         return found.pop(0) if found else None
 
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
-        group = v.cell_text(raw.pop("checkin_group", None))
+        group = raw.pop("checkin_group", None)
         values, problems = super().parse(ctx, raw)
         values["group_id"] = None
-        if group:
-            if self.groups is None:  # the 社群 sheet's, restored by now; of two namesakes the first
-                self.groups = {}
-                for gid, name in ctx.session.execute(select(ChatGroup.id, ChatGroup.name)
-                                                     .where(ChatGroup.deleted_at.is_(None)).order_by(ChatGroup.id)):
-                    self.groups.setdefault(name, gid)
-            values["group_id"] = self.groups.get(group)
-            if values["group_id"] is None:
-                problems["checkin_group"] = t("“社群”表里没有群“{name}”", name=group)
+        if not v.is_blank(group):
+            found: Problems = {}
+            values["group_id"] = self.groups.group_of(ctx, {"group": group}, found)
+            if found:
+                problems["checkin_group"] = found["group"]
         return values, problems
 
     def create(self, ctx: ImportContext, pending: Pending, values: Values) -> int:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from models import Customer, CustomerTag, CustomFieldValue, ImportChange
+from services import sqlutil
 from services.excel import values as v
 
 if TYPE_CHECKING:
@@ -79,11 +80,8 @@ def indexes_set_aside(session: Session, table: str) -> Iterator[None]:
     indexes = [(name, sql) for name, sql in connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
         (table,)) if "UNIQUE" not in sql.upper().split("INDEX", 1)[0]]
-    for name, _sql in indexes:
-        connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield
-    for _name, sql in indexes:  # not on error: the rollback brings them back
-        connection.exec_driver_sql(sql)
+    with sqlutil.indexes_set_aside(connection, indexes):
+        yield
 
 
 BULK_FTS_ROWS = 1000  # from this many new customers (notes) at once, index them for search in one statement

@@ -42,7 +42,7 @@ from ui.context import AppContext
 from ui.customers.profile_form import ProfileForm
 from ui.customers.tag_picker import pick_tags, tags_html
 from ui.customers.timeline_view import PIN_COLOR, TimelineView, badge, next_follow_up_html
-from ui.errors import confirm, show_error
+from ui.errors import choose, confirm, show_error
 from ui.i18n import tr
 from ui.layers.widgets import LayersLine
 from ui.referrals.widgets import ReferralLine
@@ -400,18 +400,15 @@ class CustomerDetail(QWidget):
     def _resolve_conflict(self, exc: ConflictError) -> bool:
         """Someone else saved this customer since it was opened (团队模式): 重新载入 shows their version
         (this edit is dropped), 覆盖 saves this one over theirs; 取消 keeps the edit unsaved."""
-        box = QMessageBox(QMessageBox.Icon.Warning, tr("资料已被别人修改"), exc.message, parent=self)
-        reload = box.addButton(tr("重新载入"), QMessageBox.ButtonRole.ResetRole)
-        overwrite = box.addButton(tr("覆盖"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(tr("取消"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(reload)
-        box.exec()
-        if box.clickedButton() is reload:
+        chosen = choose(self, tr("资料已被别人修改"), exc.message, [
+            (tr("重新载入"), QMessageBox.ButtonRole.ResetRole), (tr("覆盖"), QMessageBox.ButtonRole.DestructiveRole)],
+            tr("取消"))
+        if chosen == 0:
             if not self._refresh(keep_form=False):
                 self._show_empty()
             self.timeline.reload()
             return False
-        if box.clickedButton() is overwrite:
+        if chosen == 1:
             opened, self._opened_at = self._opened_at, None  # save without the check, this once
             if self.save():
                 return True
