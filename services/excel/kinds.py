@@ -85,6 +85,7 @@ class Customers(Kind):
         # customer id → imported (累计消费, 首次购买, 最近购买): a tuple, 100,000 of them in a large file
         self.totals: dict[int, tuple[int | None, date | None, date | None]] = {}
         self.touched: set[int] = set()
+        self.created: set[int] = set()  # made by this import: no purchases in the store before _add_totals
         self.left_out: list[tuple[int, str]] = []
         self.memo = CellMemo()
 
@@ -156,6 +157,7 @@ class Customers(Kind):
         row.update(search_columns(row.get("remark_name", ""), row.get("real_name", ""), row.get("nickname", ""),
                                   row.get("wechat_id", ""), row.get("phone", ""), self._searchable(ctx, values)))
         pending.add(Customer, row)
+        self.created.add(cid)
         ctx.remember(CustomerKey(cid, row["remark_name"], row.get("wechat_id", ""), row.get("phone", "")))
         self._extras(ctx, pending, cid, values, existing_tags=set(), existing_custom={})
         return cid
@@ -252,7 +254,7 @@ class Customers(Kind):
         from sqlalchemy import func
 
         current: dict[int, int] = {}
-        for chunk in chunks(list(self.totals)):
+        for chunk in chunks([cid for cid in self.totals if cid not in self.created]):
             current.update({cid: int(total or 0) for cid, total in ctx.session.execute(
                 select(Purchase.customer_id, func.sum(Purchase.amount_cents))
                 .where(Purchase.customer_id.in_(chunk), Purchase.deleted_at.is_(None))
@@ -381,6 +383,7 @@ class Purchases(Kind):
 
     def __init__(self) -> None:
         self.touched: set[int] = set()
+        self.created: set[int] = set()  # made by this import: no purchases in the store before _add_totals
 
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
         problems: Problems = {}

@@ -31,6 +31,9 @@ class ImportContext:
     by_wechat: dict[str, int] = field(default_factory=dict)  # lower-cased WeChat ID → id
     by_phone: dict[str, int] = field(default_factory=dict)
     by_name: dict[str, list[int]] = field(default_factory=dict)
+    # 备注名 → those of its customers that lack a WeChat ID or a phone: the only namesakes a row with
+    # either can match (see match_customer). A file of 100,000 rows has thousands of 张丽.
+    by_name_open: dict[str, list[int]] = field(default_factory=dict)
     keys: dict[int, CustomerKey] = field(default_factory=dict)
     by_number: dict[int, int] = field(default_factory=dict)  # full-workbook 编号 → id in this store
     tags: dict[str, int] = field(default_factory=dict)  # tag name → id
@@ -72,6 +75,10 @@ class ImportContext:
             namesakes = self.by_name.setdefault(key.name, [])
             if key.id not in namesakes:  # a row updating a customer remembers her again
                 namesakes.append(key.id)
+            if not (key.wechat_id and key.phone):
+                open_ = self.by_name_open.setdefault(key.name, [])
+                if key.id not in open_:
+                    open_.append(key.id)
 
     def match_customer(self, name: str, wechat_id: str, phone: str) -> int | None:
         """WeChat ID first, then phone, then the exact 备注名 — when that customer's own WeChat ID
@@ -80,7 +87,10 @@ class ImportContext:
             return self.by_wechat[wechat_id.lower()]
         if phone and phone in self.by_phone:
             return self.by_phone[phone]
-        for cid in self.by_name.get(name, []) if name else []:
+        if not name:
+            return None
+        # Lists may hold customers whose key has changed since: the check below reads the current key.
+        for cid in (self.by_name_open if wechat_id or phone else self.by_name).get(name, ()):
             key = self.keys[cid]
             if (not wechat_id or not key.wechat_id) and (not phone or not key.phone):
                 return cid

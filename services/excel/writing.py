@@ -134,7 +134,8 @@ def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
         return
     # SQLite: the driver's executemany over tuples, each value through its column type's own bind
     # processor (dates as SQLAlchemy writes them) — SQLAlchemy's per-row parameter building was half
-    # the time of writing a large import.
+    # the time of writing a large import. Each column's distinct values go through its processor
+    # once: dates, times and flags repeat (created_at is the same for every row of the import).
     dialect = connection.dialect
     keys = list(rows[0])
     columns = [table.c[key] for key in keys]
@@ -145,11 +146,16 @@ def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
            f"VALUES ({', '.join('?' * len(columns))})")
     for start in range(0, len(rows), INSERT_CHUNK):
         batch = []
+        memos: list[dict[Any, Any]] = [{} for _ in processors]
         for row in rows[start:start + INSERT_CHUNK]:
             values = [row[key] for key in keys]
-            for i, process in processors:
-                if values[i] is not None:
-                    values[i] = process(values[i])
+            for (i, process), done in zip(processors, memos, strict=True):
+                value = values[i]
+                if value is not None:
+                    try:
+                        values[i] = done[value]
+                    except KeyError:
+                        values[i] = done[value] = process(value)
             batch.append(tuple(values))
         connection.exec_driver_sql(sql, batch)
 
@@ -212,28 +218,34 @@ def parse_cell(raw: dict[str, Any], problems: Problems, key: str, parser: Callab
 class CellMemo:
     """parse_cell for the rows of one import, each field's distinct cells parsed once: a column of
     dates, amounts, birthdays or 性别 repeats its values across 100,000 rows (about a second of such
-    an import). The parsers are pure functions of the cell. A cell's type is part of its key (True, 1
-    and 1.0 are equal in Python, not on a sheet); a field stops being remembered past LIMIT distinct
-    cells (phone numbers: nothing repeats)."""
+    an import). The parsers are pure functions of the cell. A text cell is its own key (blank text
+    included: it is remembered as blank); other cells are keyed with their type (True, 1 and 1.0 are
+    equal in Python, not on a sheet). A field stops being remembered past LIMIT distinct cells (phone
+    numbers: nothing repeats)."""
 
     LIMIT = 50_000
 
     def __init__(self) -> None:
-        self.seen: dict[str, dict[tuple[type, Any], tuple[Any, str | None]]] = {}
+        self.seen: dict[str, dict[Any, tuple[Any, str | None]]] = {}
 
     def parse(self, raw: dict[str, Any], problems: Problems, key: str, parser: Callable[[Any], Any]) -> Any:
-        value = cell(raw, key)
+        value = raw.get(key)
         if value is None:
             return None
-        memo = self.seen.setdefault(key, {})
-        index = (type(value), value)
+        memo = self.seen.get(key)
+        if memo is None:
+            memo = self.seen[key] = {}
+        index = value if type(value) is str else (type(value), value)
         try:
             result, error = memo[index]
         except KeyError:
-            try:
-                result, error = parser(value), None
-            except ValueError as exc:
-                result, error = None, str(exc)
+            if v.is_blank(value):
+                result, error = None, None
+            else:
+                try:
+                    result, error = parser(value), None
+                except ValueError as exc:
+                    result, error = None, str(exc)
             if len(memo) < self.LIMIT:
                 memo[index] = (result, error)
         except TypeError:  # an unhashable cell: no reader gives one, but parse it all the same

@@ -81,6 +81,24 @@ def test_duplicates_update_skip_or_add(session: Session) -> None:
     assert session.scalar(select(func.count()).select_from(Customer)) == 2  # two 张丽 now, as asked
 
 
+def test_a_row_matches_by_name_only_a_namesake_its_wechat_id_and_phone_do_not_contradict(session: Session) -> None:
+    full = create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zl_a", phone="13800000001"))
+    bare = create_customer(session, CustomerInput(remark_name="张丽"))
+    both = create_customer(session, CustomerInput(remark_name="王芳", wechat_id="wf_a", phone="13800000002"))
+    result = do_import(session, rows(["张丽", "zl_new", "", "", "宁波", "", "", "", ""],
+                                     ["王芳", "wf_new", "", "", "苏州", "", "", "", ""],
+                                     ["李娜", "", "", "", "", "", "", "", ""],
+                                     ["李娜", "", "13900000003", "", "温州", "", "", "", ""]))
+    # 张丽 fills in the one without a WeChat ID; a second 王芳 (hers has another); 李娜 once, then updated
+    assert (result.created, result.updated) == (2, 2)
+    session.expire_all()
+    assert session.get(Customer, bare.id).wechat_id == "zl_new"
+    assert session.get(Customer, full.id).wechat_id == "zl_a"
+    assert session.get(Customer, both.id).city == ""
+    lina = session.scalars(select(Customer).where(Customer.remark_name == "李娜")).all()
+    assert [(c.phone, c.city) for c in lina] == [("13900000003", "温州")]
+
+
 def test_dry_run_writes_nothing(session: Session) -> None:
     result = do_import(session, rows(["张丽", "", "", "", "", "", "", "", ""]), dry_run=True)
     assert result.created == 1 and result.batch_id is None
