@@ -101,7 +101,7 @@ class Customers(Kind):
                 problems["remark_name"] = t("备注名（客户姓名）为空")
         if len(values.get("remark_name", "")) > 100:
             problems["remark_name"] = t("备注名太长（最多100个字）")
-        values["phone"] = parse(raw, problems, "phone", v.parse_phone) or ""
+        values["phone"] = _parse(raw, problems, "phone", v.parse_phone) or ""  # phones do not repeat: no memo
         values["gender"] = parse(raw, problems, "gender", v.parse_gender) or ""
         birthday = parse(raw, problems, "birthday", v.parse_birthday)
         if birthday is not None:
@@ -112,7 +112,9 @@ class Customers(Kind):
         if values["added_on"] and values["added_on"] > date.today():
             problems["added_on"] = t("添加日期{d}晚于今天", d=values["added_on"])
         values["total_spent"] = parse(raw, problems, "total_spent", v.parse_money)
-        values["tags"] = v.split_tags(raw["tags"], ctx.tags) if _cell(raw, "tags") is not None else []
+        # A tuple: one cell's tags are shared by the rows repeating it. The labels (ctx.tags) only
+        # keep a "组/标签" piece whole, and this import makes no tag of such a name.
+        values["tags"] = parse(raw, problems, "tags", lambda cell: tuple(v.split_tags(cell, ctx.tags))) or ()
         values["referrer"] = v.cell_text(raw.get("referrer"))
         values["remark"] = v.cell_text(raw.get("remark"))
         account = v.cell_text(raw.get("wechat_account"))

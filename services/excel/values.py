@@ -38,6 +38,7 @@ MAX_SERIAL = 100_000  # 2173-10-14: later serials are numbers that are not dates
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = _EXCEL_EPOCH + timedelta(days=MAX_SERIAL)
 
+_MOBILE_DIGITS = re.compile(r"1[3-9]\d{9}")  # a mobile number as stored
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
 _YMD = re.compile(
     r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
@@ -155,7 +156,9 @@ def _phone_from_number(value: float | int) -> str:
         if isinstance(value, float):
             raise ValueError(_scientific_message(_scientific_label(value)))
         raise ValueError(t("手机号的位数太多了"))
-    digits = str(_whole_number(value, t("手机号")))
+    digits = str(value if isinstance(value, int) else _whole_number(value, t("手机号")))
+    if _MOBILE_DIGITS.fullmatch(digits) and not digits.endswith("000000"):
+        return digits  # the common case, as normalize_phone would give it
     if len(digits) >= 11 and len(digits) - len(digits.rstrip("0")) >= 6:
         # 13800000000: an 11-digit mobile ending in six zeros is a number Excel rounded for display
         raise ValueError(_scientific_message(_scientific_label(float(value))))

@@ -89,6 +89,7 @@ def test_is_blank(value: object, blank: bool) -> None:
     ("0571-88886666", "057188886666"),
     (57188886666.0, "057188886666"),  # a landline stored as a number lost its 0
     (2188886666, "02188886666"),
+    (13810100000.0, "13810100000"),  # five zeros at the end can be a real number
     (None, ""),
     ("", ""),
     ("  ", ""),
@@ -103,6 +104,7 @@ def test_parse_phone(value: object, phone: str) -> None:
     ("1.38001E+10", "1.38001E+10"),
     (13800000000.0, "1.38E+10"),  # an 11-digit mobile ending in 8 zeros: rounded for display
     (13801000000.0, "1.3801E+10"),  # six zeros: still rounded (five could be a real number)
+    (13801000000, "1.3801E+10"),  # the same as a whole number cell
     (1.23456789012345e16, "1.23457E+16"),
 ])
 def test_a_phone_excel_turned_into_scientific_notation_is_refused(value: object, shown: str) -> None:
