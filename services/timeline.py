@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from models import Customer, FollowUp, Note, Purchase
@@ -235,25 +235,23 @@ def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
     忠诚类型: services.layers), the points balances and the member tiers (services.loyalty) — of
     these customers, or of all when None."""
     today = today or date.today()
-    p = Purchase.__table__.alias("p")
+    session.flush()  # the purchases and follow-ups the caller changed
     f = FollowUp.__table__.alias("f")
-    mine = (p.c.customer_id == Customer.id) & p.c.deleted_at.is_(None)
-    total = select(func.coalesce(func.sum(p.c.amount_cents), 0)).where(mine)
-    count = select(func.count()).where(mine)
-    first = select(func.min(p.c.purchased_on)).where(mine)
-    last = select(func.max(p.c.purchased_on)).where(mine)
     next_due = select(func.min(f.c.due_on)).where(f.c.customer_id == Customer.id, f.c.done_at.is_(None),
                                                   f.c.deleted_at.is_(None))
     values = {
-        "total_spent_cents": total.scalar_subquery(),
-        "purchase_count": count.scalar_subquery(),
-        "first_purchase_on": first.scalar_subquery(),
-        "last_purchase_on": last.scalar_subquery(),
         "next_follow_up_on": next_due.scalar_subquery(),
-        "last_interaction_on": last_interaction_sql(session.get_bind().dialect.name, last.scalar_subquery()),
+        # after the purchase columns below are written: 最近互动 reads last_purchase_on
+        "last_interaction_on": last_interaction_sql(session.get_bind().dialect.name),
         "updated_at": Customer.updated_at,  # derived totals are not an edit (undo-import relies on this)
     }
     for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
+        if chunk is None:
+            session.execute(text(_PURCHASE_TOTALS))
+        else:
+            session.execute(text(_PURCHASE_TOTALS + " WHERE customer.id IN :ids")
+                            .bindparams(bindparam("ids", expanding=True)), {"ids": chunk})
+        _expire_totals(session, chunk)
         statement = update(Customer).values(values)
         if chunk is not None:
             statement = statement.where(Customer.id.in_(chunk))
@@ -266,6 +264,25 @@ def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
     from services.auto_tags import apply_rules  # 自动标签 that follow purchases (买过普洱, 90天没买 …)
 
     apply_rules(session, customer_ids, today=today)
+
+
+# 累计消费, 购买次数, 首次/最近购买 of the customer rows updated, from one look at their purchases
+# (SQLite ≥ 3.15 and PostgreSQL both take a row value here; SQLAlchemy has no construct for it): four
+# correlated subqueries, one per column, took twice as long over 100,000 customers.
+_PURCHASE_TOTALS = (
+    "UPDATE customer SET (total_spent_cents, purchase_count, first_purchase_on, last_purchase_on) = "
+    "(SELECT coalesce(sum(p.amount_cents), 0), count(*), min(p.purchased_on), max(p.purchased_on) "
+    "FROM purchase AS p WHERE p.customer_id = customer.id AND p.deleted_at IS NULL)")
+_TOTALS = ("total_spent_cents", "purchase_count", "first_purchase_on", "last_purchase_on")
+
+
+def _expire_totals(session: Session, ids: list[int] | None) -> None:
+    """The session's customers (of these ids, or all) read their totals again: _PURCHASE_TOTALS is
+    plain SQL, which the ORM does not follow."""
+    wanted = None if ids is None else set(ids)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Customer) and (wanted is None or obj.id in wanted):
+            session.expire(obj, list(_TOTALS))
 
 
 def refresh_stages(session: Session, customer_ids: list[int] | None, today: date) -> int:

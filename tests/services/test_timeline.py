@@ -119,6 +119,19 @@ def _days_ago(n: int) -> date:
     return TODAY - timedelta(days=n)
 
 
+@pytest.mark.parametrize("ids", [True, False])
+def test_a_customer_the_session_holds_shows_the_new_totals(session: Session, cid: int, ids: bool) -> None:
+    from models import Customer, Purchase
+
+    customer = session.get(Customer, cid)
+    assert customer is not None and customer.total_spent_cents == 0
+    session.add(Purchase(customer_id=cid, purchased_on=date(2026, 4, 2), product="普洱", quantity=1,
+                         amount_cents=56000, channel="", note=""))
+    refresh_aggregates(session, [cid] if ids else None, today=TODAY)  # not committed: nothing re-read by a commit
+    assert (customer.total_spent_cents, customer.purchase_count, customer.last_purchase_on,
+            customer.last_interaction_on) == (56000, 1, date(2026, 4, 2), date(2026, 4, 2))
+
+
 @pytest.mark.parametrize(("purchases", "expected"), [
     ([], "潜在"),
     ([(0, "100")], "新客"),
