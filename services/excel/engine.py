@@ -27,7 +27,7 @@ from services.errors import UserError
 from services.excel.columns import KINDS, header_index, normalize_header
 from services.excel.kinds import KIND_CLASSES, Customers, Kind
 from services.excel.resolve import ImportContext, describe_customer
-from services.excel.writing import Pending, Problems, Values, collection_paused, indexes_set_aside
+from services.excel.writing import Behind, Pending, Problems, Values, collection_paused, indexes_set_aside
 from services.i18n import t
 
 POLICIES = ("update", "skip", "add")
@@ -246,6 +246,8 @@ def _run(session: Session, kind: str, headers: list[str], rows: Iterable[tuple[i
         handler.check_referrers(ctx, [(values, problems) for _row, _cells, values, problems in materialised])
         stream = iter(materialised)
     with contextlib.ExitStack() as bulk:
+        if session.get_bind().dialect.name == "sqlite":
+            pending.behind = bulk.enter_context(Behind(session.connection()))
         if isinstance(handler, Customers) and _bulk_load(session, total):
             bulk.enter_context(indexes_set_aside(session, "customer"))
         _write_rows(ctx, handler, pending, stream, headers, options, result, progress, cancelled, total, kind)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from models import Customer, CustomerTag, CustomFieldValue, ImportChange
@@ -31,6 +33,7 @@ class Pending:
     session: Session
     batch_id: int | None
     rows: dict[Any, list[dict[str, Any]]] = field(default_factory=dict)
+    behind: Behind | None = None  # SQLite: search indexes filled on a worker thread (engine._run)
 
     def add(self, model: Any, row: dict[str, Any]) -> None:
         if self.batch_id is not None and model is not CustomerTag and model is not CustomFieldValue:
@@ -48,7 +51,7 @@ class Pending:
                 continue
             rows = _uniform(model.__table__, bucket)
             if model.__tablename__ in SEARCH_INDEXED and len(rows) >= BULK_FTS_ROWS and _is_sqlite(self.session):
-                _insert_then_index(self.session, model.__table__, rows)
+                _insert_then_index(self.session, model.__table__, rows, self.behind)
             else:
                 _insert_many(self.session, model.__table__, rows)
             bucket.clear()
@@ -96,7 +99,61 @@ SEARCH_INDEXED = {"customer": ("customer_fts_ai", "customer_fts", "search_text")
                   "note": ("note_fts_ai", "note_fts", "body")}
 
 
-def _insert_then_index(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+class Behind:
+    """Statements of an import's own SQLite connection that run on a worker thread while the import's
+    Python goes on to its next rows (this machine has two cores; SQLite lets go of Python's lock
+    while it works): the search index of each chunk of new customers or notes is filled meanwhile.
+
+    SQLite never sees two statements at once: any other statement on the connection, a commit or a
+    rollback first waits for the one behind (events on the connection), and so does leaving the
+    `with` block. An error of the worker (disk full …) is raised in the import at its next statement;
+    the import then rolls back as for any error."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def __enter__(self) -> Behind:
+        for name in ("before_cursor_execute", "commit", "rollback"):
+            event.listen(self.connection, name, self._before)
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        for name in ("before_cursor_execute", "commit", "rollback"):
+            event.remove(self.connection, name, self._before)
+        if kind is None:
+            self.wait()
+        else:  # already failing: wait for the worker, but keep the error that got us here
+            with contextlib.suppress(BaseException):
+                self.wait()
+
+    def run(self, sql: str, parameters: tuple[Any, ...]) -> None:
+        self.wait()
+        raw = self.connection.connection.dbapi_connection
+
+        def work() -> None:
+            try:
+                raw.execute(sql, parameters).close()
+            except BaseException as exc:  # handed to the import's thread by wait()
+                self.error = exc
+
+        self.thread = threading.Thread(target=work, name="keben-import-index", daemon=True)
+        self.thread.start()
+
+    def wait(self) -> None:
+        thread, self.thread = self.thread, None
+        if thread is not None:
+            thread.join()
+        error, self.error = self.error, None
+        if error is not None:
+            raise error
+
+    def _before(self, *_args: Any) -> None:
+        self.wait()
+
+
+def _insert_then_index(session: Session, table: Any, rows: list[dict[str, Any]], behind: Behind | None = None) -> None:
     """Insert many customers (or notes) with the search index's insert trigger set aside, then index
     them all in one INSERT … SELECT (about twice as fast as row by row). The new rows are those past
     the largest id before the insert (ids only grow inside the one writer's transaction). The
@@ -120,8 +177,11 @@ def _insert_then_index(session: Session, table: Any, rows: list[dict[str, Any]])
         raise
     if trigger_sql:
         connection.exec_driver_sql(trigger_sql)
-        connection.exec_driver_sql(f"INSERT INTO {index}(rowid, {column}) SELECT id, {column} FROM {table.name} "
-                                   "WHERE id > ?", (before,))
+        fill = f"INSERT INTO {index}(rowid, {column}) SELECT id, {column} FROM {table.name} WHERE id > ?"
+        if behind is not None:
+            behind.run(fill, (before,))
+        else:
+            connection.exec_driver_sql(fill, (before,))
 
 
 def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:

@@ -286,6 +286,41 @@ def test_a_big_import_is_searchable_sorted_and_leaves_search_working(session: Se
     assert len(customer_ids(session, CustomerFilter(text="加的客户甲"))) == 1
 
 
+@pytest.mark.sqlite_only("the search index filled on a worker thread (writing.Behind) is SQLite's")
+def test_search_index_filled_behind_the_rows_finds_every_chunk(session: Session, monkeypatch) -> None:
+    """Several chunks, each indexed for search on a worker thread while the next rows are read: a tag
+    first met in a later chunk is made (SQL of its own) while the worker runs, and lands on its rows."""
+    from services.customer_query import customer_rows
+    from services.excel import writing
+
+    monkeypatch.setattr(writing, "INSERT_CHUNK", writing.BULK_FTS_ROWS + 200)
+    count = 3 * writing.INSERT_CHUNK
+    many = [(i + 2, [f"分批{i:05d}号", "", "", "", "", f"第{i // writing.INSERT_CHUNK}批", "", "", ""])
+            for i in range(count)]
+    mapping = suggest_mapping(session, "customers", HEADERS)
+    assert run_import(session, "customers", HEADERS, many, ImportOptions(mapping), total=count).created == count
+    for i in (0, writing.INSERT_CHUNK - 1, writing.INSERT_CHUNK, count - 1):
+        found = customer_ids(session, CustomerFilter(text=f"{i:05d}号"))
+        assert len(found) == 1
+        assert [name for name, _ in customer_rows(session, found)[found[0]].tags] == [f"第{i // writing.INSERT_CHUNK}批"]
+
+
+@pytest.mark.sqlite_only("the search index filled on a worker thread (writing.Behind) is SQLite's")
+def test_a_failure_behind_the_rows_fails_the_import_and_changes_nothing(session: Session, monkeypatch) -> None:
+    from services.excel import writing
+
+    monkeypatch.setitem(writing.SEARCH_INDEXED, "customer", ("customer_fts_ai", "no_such_index", "search_text"))
+    create_customer(session, CustomerInput(remark_name="原来的客户"))
+    many = [(i + 2, [f"失败{i:05d}", "", "", "", "", "", "", "", ""]) for i in range(writing.BULK_FTS_ROWS + 10)]
+    with pytest.raises(Exception, match="no_such_index"):
+        run_import(session, "customers", HEADERS, many, ImportOptions(suggest_mapping(session, "customers", HEADERS)),
+                   total=len(many))
+    assert set(customers(session)) == {"原来的客户"}
+    monkeypatch.undo()
+    create_customer(session, CustomerInput(remark_name="失败以后的客户"))  # the insert trigger is back
+    assert len(customer_ids(session, CustomerFilter(text="以后的"))) == 1
+
+
 def test_cancelling_a_big_import_keeps_search_working(session: Session, monkeypatch) -> None:
     import gc
 
