@@ -1,10 +1,13 @@
-"""Writing an import's rows: the Pending buffer (Core executemany in chunks, search index filled in
-one statement for large batches), undo snapshots, and the cell helpers every kind uses."""
+"""Writing an import's rows: the Pending buffer (on SQLite many rows per INSERT, written on a worker
+thread, the search index filled in one statement for large batches), undo snapshots, and the cell
+helpers every kind uses."""
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import queue
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,12 +31,12 @@ INSERT_CHUNK = 5000
 
 @dataclass
 class Pending:
-    """Rows to insert, flushed in chunks (executemany), for the speed a 100,000-row file needs."""
+    """Rows to insert, flushed in chunks (many rows per INSERT), for the speed a 100,000-row file needs."""
 
     session: Session
     batch_id: int | None
     rows: dict[Any, list[dict[str, Any]]] = field(default_factory=dict)
-    behind: Behind | None = None  # SQLite: search indexes filled on a worker thread (engine._run)
+    behind: Behind | None = None  # SQLite: the inserts run on a worker thread (engine._run)
 
     def add(self, model: Any, row: dict[str, Any]) -> None:
         if self.batch_id is not None and model is not CustomerTag and model is not CustomFieldValue:
@@ -50,11 +53,16 @@ class Pending:
             if not bucket:
                 continue
             rows = _uniform(model.__table__, bucket)
-            if model.__tablename__ in SEARCH_INDEXED and len(rows) >= BULK_FTS_ROWS and _is_sqlite(self.session):
-                _insert_then_index(self.session, model.__table__, rows, self.behind)
-            else:
-                _insert_many(self.session, model.__table__, rows)
             bucket.clear()
+            if not _is_sqlite(self.session):
+                _insert_many(self.session, model.__table__, rows)
+                continue
+            search = model.__tablename__ in SEARCH_INDEXED and len(rows) >= BULK_FTS_ROWS
+            job = _sqlite_insert(self.session, model.__table__, rows, index_after=search)
+            if self.behind is not None:
+                self.behind.run(job)
+            else:
+                job(_sqlite3_of(self.session))
 
 
 @contextlib.contextmanager
@@ -99,115 +107,119 @@ SEARCH_INDEXED = {"customer": ("customer_fts_ai", "customer_fts", "search_text")
                   "note": ("note_fts_ai", "note_fts", "body")}
 
 
+Job = Callable[[Any], None]  # statements run on the import's sqlite3 connection
+# Rows per INSERT on SQLite, at most (and at most as many values as the SQLite build takes in one
+# statement: 32,766 since 3.32, 999 before): one statement of many rows keeps SQLite at work without
+# Python's lock for longer than an executemany, whose every row hands the lock back and forth with
+# the thread reading the file (slower than no worker at all).
+ROWS_PER_INSERT = 2000
+
+
 class Behind:
-    """Statements of an import's own SQLite connection that run on a worker thread while the import's
-    Python goes on to its next rows (this machine has two cores; SQLite lets go of Python's lock
-    while it works): the search index of each chunk of new customers or notes is filled meanwhile.
+    """The import's inserts, run on a worker thread while the import's Python goes on to its next
+    rows (SQLite lets go of Python's lock while it writes; this machine has two cores): jobs of the
+    same SQLite connection, one after another in the order given, at most two waiting.
 
     SQLite never sees two statements at once: any other statement on the connection, a commit or a
-    rollback first waits for the one behind (events on the connection), and so does leaving the
-    `with` block. An error of the worker (disk full …) is raised in the import at its next statement;
-    the import then rolls back as for any error."""
+    rollback first waits until every job is done (events on the connection), and so does leaving
+    the `with` block. An error in a job (disk full …) skips the jobs after it and is raised in the
+    import at its next statement; the import then rolls back as for any error."""
+
+    EVENTS = ("before_cursor_execute", "commit", "rollback")
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection
+        self.raw = connection.connection.dbapi_connection  # used only on the worker thread
+        self.jobs: queue.Queue[Job | None] = queue.Queue(maxsize=2)
         self.thread: threading.Thread | None = None
         self.error: BaseException | None = None
 
     def __enter__(self) -> Behind:
-        for name in ("before_cursor_execute", "commit", "rollback"):
+        for name in self.EVENTS:
             event.listen(self.connection, name, self._before)
         return self
 
     def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
-        for name in ("before_cursor_execute", "commit", "rollback"):
+        for name in self.EVENTS:
             event.remove(self.connection, name, self._before)
-        if kind is None:
-            self.wait()
-        else:  # already failing: wait for the worker, but keep the error that got us here
-            with contextlib.suppress(BaseException):
+        try:
+            if kind is None:
                 self.wait()
+            else:  # already failing: wait for the worker, but keep the error that got us here
+                with contextlib.suppress(BaseException):
+                    self.wait()
+        finally:
+            if self.thread is not None:
+                self.jobs.put(None)
+                self.thread.join()
 
-    def run(self, sql: str, parameters: tuple[Any, ...]) -> None:
-        self.wait()
-        raw = self.connection.connection.dbapi_connection
-
-        def work() -> None:
-            try:
-                raw.execute(sql, parameters).close()
-            except BaseException as exc:  # handed to the import's thread by wait()
-                self.error = exc
-
-        self.thread = threading.Thread(target=work, name="keben-import-index", daemon=True)
-        self.thread.start()
+    def run(self, job: Job) -> None:
+        if self.error is not None:
+            self.wait()  # raises it
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._work, name="keben-import-writer", daemon=True)
+            self.thread.start()
+        self.jobs.put(job)
 
     def wait(self) -> None:
-        thread, self.thread = self.thread, None
-        if thread is not None:
-            thread.join()
+        self.jobs.join()
         error, self.error = self.error, None
         if error is not None:
             raise error
+
+    def _work(self) -> None:
+        while True:
+            job = self.jobs.get()
+            try:
+                if job is None:
+                    return
+                if self.error is None:
+                    job(self.raw)
+            except BaseException as exc:  # handed to the import's thread by wait()
+                self.error = exc
+            finally:
+                self.jobs.task_done()
 
     def _before(self, *_args: Any) -> None:
         self.wait()
 
 
-def _insert_then_index(session: Session, table: Any, rows: list[dict[str, Any]], behind: Behind | None = None) -> None:
-    """Insert many customers (or notes) with the search index's insert trigger set aside, then index
-    them all in one INSERT … SELECT (about twice as fast as row by row). The new rows are those past
-    the largest id before the insert (ids only grow inside the one writer's transaction). The
-    trigger's own SQL is put back in the same transaction, so a failure or Cancel rolls back to
-    exactly what was there."""
-    trigger, index, column = SEARCH_INDEXED[table.name]
-    connection = session.connection()
-    trigger_sql = connection.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)).scalar()
-    before = int(connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table.name}").scalar() or 0)
-    if trigger_sql:
-        connection.exec_driver_sql(f"DROP TRIGGER {trigger}")
-    try:
-        _insert_many(session, table, rows)
-    except BaseException:
-        # SQLite may have rolled the transaction back by itself (disk full, I/O error), trigger and
-        # all: put it back only if it is missing, and never hide the error that got us here.
-        if trigger_sql:
-            with contextlib.suppress(Exception):
-                connection.exec_driver_sql(trigger_sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
-        raise
-    if trigger_sql:
-        connection.exec_driver_sql(trigger_sql)
-        fill = f"INSERT INTO {index}(rowid, {column}) SELECT id, {column} FROM {table.name} WHERE id > ?"
-        if behind is not None:
-            behind.run(fill, (before,))
-        else:
-            connection.exec_driver_sql(fill, (before,))
+def _sqlite3_of(session: Session) -> Any:
+    """The session's own sqlite3 connection (in its transaction)."""
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None, "the session's connection is open"
+    return raw
 
 
-def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    connection = session.connection()
-    if not rows:
-        return
-    if connection.dialect.name != "sqlite":
-        for start in range(0, len(rows), INSERT_CHUNK):
-            connection.execute(table.insert(), rows[start:start + INSERT_CHUNK])
-        return
-    # SQLite: the driver's executemany over tuples, each value through its column type's own bind
-    # processor (dates as SQLAlchemy writes them) — SQLAlchemy's per-row parameter building was half
-    # the time of writing a large import. Each column's distinct values go through its processor
-    # once: dates, times and flags repeat (created_at is the same for every row of the import).
-    dialect = connection.dialect
+def _sqlite_insert(session: Session, table: Any, rows: list[dict[str, Any]], index_after: bool) -> Job:
+    """The rows as SQLite takes them, made here, and the job that writes them.
+
+    The driver's own parameters (ROWS_PER_INSERT rows to a statement), each value through its column
+    type's bind processor (dates as SQLAlchemy writes them) — SQLAlchemy's per-row parameter building
+    was half the time of writing a large import. Each column's distinct values go through its processor once: dates,
+    times and flags repeat (created_at is the same for every row of the import).
+
+    `index_after` (many customers or notes): the search index's insert trigger is set aside while
+    they are written, and they are indexed in one INSERT … SELECT (about twice as fast as row by
+    row). The new rows are those past the largest id before the insert (ids only grow inside the one
+    writer's transaction). The trigger's own SQL is put back in the same transaction, so a failure
+    or Cancel rolls back to exactly what was there."""
+    dialect = session.get_bind().dialect
     keys = list(rows[0])
     columns = [table.c[key] for key in keys]
     processors = [(i, p) for i, p in enumerate(c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns)
                   if p is not None]
     quote = dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
-           f"VALUES ({', '.join('?' * len(columns))})")
-    for start in range(0, len(rows), INSERT_CHUNK):
-        batch = []
-        memos: list[dict[Any, Any]] = [{} for _ in processors]
-        for row in rows[start:start + INSERT_CHUNK]:
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) VALUES "
+    one = f"({', '.join('?' * len(columns))})"
+    variables = _sqlite3_of(session).getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, min(ROWS_PER_INSERT, variables // len(columns)))
+    statements: list[tuple[str, list[Any]]] = []  # many rows per INSERT: see ROWS_PER_INSERT
+    memos: list[dict[Any, Any]] = [{} for _ in processors]
+    for start in range(0, len(rows), per):
+        chunk = rows[start:start + per]
+        flat: list[Any] = []
+        for row in chunk:
             values = [row[key] for key in keys]
             for (i, process), done in zip(processors, memos, strict=True):
                 value = values[i]
@@ -216,13 +228,51 @@ def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
                         values[i] = done[value]
                     except KeyError:
                         values[i] = done[value] = process(value)
-            batch.append(tuple(values))
-        connection.exec_driver_sql(sql, batch)
+            flat += values
+        statements.append((head + ", ".join([one] * len(chunk)), flat))
+    search = SEARCH_INDEXED[table.name] if index_after else None
+
+    def write(raw: Any) -> None:
+        for sql, parameters in statements:
+            raw.execute(sql, parameters)
+
+    def job(raw: Any) -> None:
+        if search is None:
+            write(raw)
+            return
+        trigger, index, column = search
+        found = raw.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)).fetchone()
+        trigger_sql = found[0] if found else None
+        before = int(raw.execute(f"SELECT coalesce(max(id), 0) FROM {table.name}").fetchone()[0] or 0)
+        if trigger_sql:
+            raw.execute(f"DROP TRIGGER {trigger}")
+        try:
+            write(raw)
+        except BaseException:
+            # SQLite may have rolled the transaction back by itself (disk full, I/O error), trigger
+            # and all: put it back only if it is missing, and never hide the error that got us here.
+            if trigger_sql:
+                with contextlib.suppress(Exception):
+                    raw.execute(trigger_sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
+            raise
+        if trigger_sql:
+            raw.execute(trigger_sql)
+            raw.execute(f"INSERT INTO {index}(rowid, {column}) SELECT id, {column} FROM {table.name} WHERE id > ?",
+                        (before,))
+
+    return job
+
+
+def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: Core executemany in chunks."""
+    connection = session.connection()
+    for start in range(0, len(rows), INSERT_CHUNK):
+        connection.execute(table.insert(), rows[start:start + INSERT_CHUNK])
 
 
 def _uniform(table: Any, bucket: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every row with the same keys and the column defaults filled in, so that one executemany
-    (Core, not the ORM's per-key-set batches) writes the whole chunk."""
+    """Every row with the same keys and the column defaults filled in, so that one statement (not the
+    ORM's per-key-set batches) writes the whole chunk."""
     keys: set[str] = set()
     for row in bucket:
         keys.update(row)

@@ -305,6 +305,23 @@ def test_search_index_filled_behind_the_rows_finds_every_chunk(session: Session,
         assert [name for name, _ in customer_rows(session, found)[found[0]].tags] == [f"第{i // writing.INSERT_CHUNK}批"]
 
 
+@pytest.mark.sqlite_only("SQLite's limit on the values of one statement")
+def test_an_older_sqlite_taking_999_values_per_statement_imports_as_well(session: Session) -> None:
+    import sqlite3
+
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    was = raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)  # SQLite before 3.32
+    try:
+        many = [(i + 2, [f"旧版{i:04d}", f"wx_old_{i}", "", "", "", "高", "100", "备注", ""]) for i in range(1500)]
+        result = run_import(session, "customers", HEADERS, many,
+                            ImportOptions(suggest_mapping(session, "customers", HEADERS)), total=len(many))
+    finally:
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, was)
+    assert (result.created, result.errors) == (1500, [])
+    assert len(customer_ids(session, CustomerFilter(text="wx_old_1499"))) == 1
+
+
 @pytest.mark.sqlite_only("the search index filled on a worker thread (writing.Behind) is SQLite's")
 def test_a_failure_behind_the_rows_fails_the_import_and_changes_nothing(session: Session, monkeypatch) -> None:
     from services.excel import writing
