@@ -216,8 +216,10 @@ def _sqlite_insert(session: Session, table: Any, rows: list[dict[str, Any]], ind
     per = max(1, min(ROWS_PER_INSERT, variables // len(columns)))
     statements: list[tuple[str, list[Any]]] = []  # many rows per INSERT: see ROWS_PER_INSERT
     memos: list[dict[Any, Any]] = [{} for _ in processors]
-    for start in range(0, len(rows), per):
-        chunk = rows[start:start + per]
+    start = 0
+    for size in _statement_sizes(len(rows), per):
+        chunk = rows[start:start + size]
+        start += size
         flat: list[Any] = []
         for row in chunk:
             values = [row[key] for key in keys]
@@ -261,6 +263,16 @@ def _sqlite_insert(session: Session, table: Any, rows: list[dict[str, Any]], ind
                         (before,))
 
     return job
+
+
+def _statement_sizes(count: int, per: int) -> list[int]:
+    """`count` rows as statements of `per` rows, the rest in powers of two (776 = 512 + 256 + 8): the
+    driver keeps each distinct statement it has prepared (up to 128), and one of 1,000 rows is about
+    a megabyte; rests of every size would keep a hundred of them."""
+    sizes = [per] * (count // per)
+    rest = count % per
+    sizes += [1 << bit for bit in range(rest.bit_length() - 1, -1, -1) if rest >> bit & 1]
+    return sizes
 
 
 def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
