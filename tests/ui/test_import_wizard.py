@@ -136,12 +136,18 @@ def test_a_realistic_sheet_is_checked_fixed_and_imported(qtbot, ctx, wizard, tmp
     assert "将新增 5" in page.counts.text() and "有问题 0" in page.counts.text()
 
     assert wizard.next_button.text().startswith("开始导入")
+    counts: list[str] = []
+    wizard.run_page.progressed.connect(lambda *_: counts.append(wizard.run_page.count.text()))
     with qtbot.waitSignal(ctx.customers_changed, timeout=5000) as changed:
         click(qtbot, wizard.next_button)
     qtbot.waitUntil(lambda: wizard.run_page.finished)
     assert changed.args == [[]]
+    # every row read, the totals are being worked out: the page says so (not "5 / 5" for a while)
+    assert counts[-1] == "已处理全部 5 行，正在计算累计消费、阶段和分层并保存…"
     assert wizard.run_page.title.text() == "导入完成"
     assert wizard.run_page.tile_values["created"].text() == "5"
+    tile = wizard.run_page.tile_values["created"].parentWidget()
+    assert tile.height() < wizard.height() / 4  # a card, not a column down the page when nothing went wrong
     assert wizard.run_page.tile_values["errors"].text() == "0"
     assert wizard.close_button.text() == "完成"
     book = names(ctx)

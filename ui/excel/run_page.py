@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -63,6 +64,7 @@ class RunPage(QWidget):
                            ("errors", "有问题，未导入")):
             frame = QFrame()
             frame.setFrameShape(QFrame.Shape.StyledPanel)
+            frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # a card, not a column
             tile = QVBoxLayout(frame)
             value = QLabel("0")
             value.setStyleSheet("font-size: 26px; font-weight: bold;")
@@ -94,6 +96,8 @@ class RunPage(QWidget):
         summary.addWidget(self.problems_title)
         summary.addWidget(self.problems, 1)
         summary.addLayout(actions)
+        self.summary_rest = QWidget()  # the room the problems take when there are some
+        summary.addWidget(self.summary_rest, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 16, 0, 0)
         layout.addWidget(self.title)
@@ -143,7 +147,10 @@ class RunPage(QWidget):
         if total > 0 and self.running:
             self.bar.setRange(0, total)
             self.bar.setValue(min(done, total))
-            self.count.setText(tr("已处理 {done} / {total} 行", done=f"{done:,}", total=f"{total:,}"))
+            if done >= total:  # every row read: the totals, stages and layers are worked out, then saved
+                self.count.setText(tr("已处理全部 {total} 行，正在计算累计消费、阶段和分层并保存…", total=f"{total:,}"))
+            else:
+                self.count.setText(tr("已处理 {done} / {total} 行", done=f"{done:,}", total=f"{total:,}"))
 
     def cancel(self) -> None:
         if self.op is not None and self.running:
@@ -191,6 +198,7 @@ class RunPage(QWidget):
                                     if more else tr("没有导入的行"))
         self.problems.setVisible(bool(result.errors))
         self.problems_title.setVisible(bool(result.errors))
+        self.summary_rest.setVisible(not result.errors)
         self.report_button.setEnabled(bool(result.errors))
         self.undo_button.setEnabled(result.batch_id is not None)
 
