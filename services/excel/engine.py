@@ -284,7 +284,35 @@ def _write_rows(ctx: ImportContext, handler: Kind, pending: Pending, stream: Ite
                 progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
                 total: int | None, kind: str) -> None:
     done_in_file: dict[tuple[Any, ...], int] = {}
-    for row, cells, values, problems in stream:
+    for window in _windows(stream, PREFETCH_ROWS):
+        if options.on_duplicate == "update":
+            matched = ((handler.match(ctx, values), values) for _row, _cells, values, problems in window if not problems)
+            handler.prefetch(ctx, [(record, values) for record, values in matched if record is not None])
+        _write_window(ctx, handler, pending, window, headers, options, result, progress, cancelled, total, kind,
+                      done_in_file)
+
+
+# Rows a kind may read its matching records for at once (Kind.prefetch): two IN lists of at most this
+# many values stay within the 999 values per statement of SQLite builds before 3.32.
+PREFETCH_ROWS = 400
+
+
+def _windows(stream: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    window: list[Any] = []
+    for item in stream:
+        window.append(item)
+        if len(window) == size:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
+def _write_window(ctx: ImportContext, handler: Kind, pending: Pending, window: list[tuple[int, list[Any], Values, Problems]],
+                  headers: list[str], options: ImportOptions, result: ImportResult,
+                  progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
+                  total: int | None, kind: str, done_in_file: dict[tuple[Any, ...], int]) -> None:
+    for row, cells, values, problems in window:
         result.rows += 1
         if cancelled is not None and result.rows % 200 == 0 and cancelled():
             raise ImportCancelled(t("已取消导入，客户本没有任何改动"))

@@ -65,6 +65,10 @@ class Kind:
     def merge(self, ctx: ImportContext, pending: Pending, record_id: int, values: Values) -> None:
         """A row repeating one already imported from this file (same key): nothing more to write."""
 
+    def prefetch(self, ctx: ImportContext, rows: list[tuple[int, Values]]) -> None:
+        """Before a window of rows is written: (existing record, values) of those rows that match a
+        record of the store, for a kind that reads them all at once rather than row by row."""
+
     def finish(self, ctx: ImportContext, pending: Pending) -> None:
         """After the last row (totals, referrals that point forward)."""
 
@@ -86,6 +90,9 @@ class Customers(Kind):
         self.totals: dict[int, tuple[int | None, date | None, date | None]] = {}
         self.touched: set[int] = set()
         self.created: set[int] = set()  # made by this import: no purchases in the store before _add_totals
+        # customer id → (the customer, her tag ids, her custom values, her notes of this window's 备注),
+        # read for a window of rows at once (prefetch); taken by update, unless touched since
+        self.prefetched: dict[int, tuple[Customer, set[int], dict[int, str], set[str]]] = {}
         self.left_out: list[tuple[int, str]] = []
         self.memo = CellMemo()
 
@@ -164,11 +171,39 @@ class Customers(Kind):
         self._extras(ctx, pending, cid, values, existing_tags=set(), existing_custom={})
         return cid
 
+    def prefetch(self, ctx: ImportContext, rows: list[tuple[int, Values]]) -> None:
+        """The customers a re-imported list updates, read a window at a time: four queries per row
+        before (20,000 rows into a store of 100,000 took 18 s)."""
+        self.prefetched.clear()
+        wanted = {cid: values for cid, values in rows if cid not in self.touched}
+        if not wanted:
+            return
+        session = ctx.session
+        ids = sorted(wanted)
+        found = {c.id: c for c in session.scalars(
+            select(Customer).where(Customer.id.in_(ids)).options(lazyload(Customer.tags)))}
+        tags: dict[int, set[int]] = {cid: set() for cid in found}
+        for cid, tag_id in session.execute(select(CustomerTag.customer_id, CustomerTag.tag_id)
+                                           .where(CustomerTag.customer_id.in_(ids))):
+            tags[cid].add(tag_id)
+        custom: dict[int, dict[int, str]] = {cid: {} for cid in found}
+        for cid, fid, value in session.execute(select(CustomFieldValue.customer_id, CustomFieldValue.field_id,
+                                                      CustomFieldValue.value).where(CustomFieldValue.customer_id.in_(ids))):
+            custom[cid][fid] = value
+        remarks = {values["remark"] for values in wanted.values() if values.get("remark")}
+        notes: dict[int, set[str]] = {cid: set() for cid in found}
+        if remarks:
+            for cid, body in session.execute(select(Note.customer_id, Note.body).where(
+                    Note.customer_id.in_(ids), Note.body.in_(sorted(remarks)), Note.deleted_at.is_(None))):
+                notes[cid].add(body)
+        self.prefetched = {cid: (customer, tags[cid], custom[cid], notes[cid]) for cid, customer in found.items()}
+
     def update(self, ctx: ImportContext, pending: Pending, record_id: int, values: Values) -> None:
         session = ctx.session
+        ready = self.prefetched.pop(record_id, None) if record_id not in self.touched else None
         if record_id in self.touched:
             pending.flush()  # created or changed earlier in this file: its rows must be in the store first
-        customer = session.get(Customer, record_id, options=[lazyload(Customer.tags)])
+        customer = ready[0] if ready else session.get(Customer, record_id, options=[lazyload(Customer.tags)])
         if customer is None:
             return
         profile = self._profile(ctx, values)
@@ -177,10 +212,14 @@ class Customers(Kind):
             snapshot(session, pending.batch_id, Customer, customer, list(changed) + ["search_text", "search_letters", "pinyin", "initials"])
             for key, value in changed.items():
                 setattr(customer, key, value)
-        existing_tags = set(session.scalars(select(CustomerTag.tag_id).where(CustomerTag.customer_id == record_id)))
-        existing_custom = {fid: val for fid, val in session.execute(
-            select(CustomFieldValue.field_id, CustomFieldValue.value).where(CustomFieldValue.customer_id == record_id))}
-        self._extras(ctx, pending, record_id, values, existing_tags, existing_custom, updating=True)
+        if ready:
+            existing_tags, existing_custom, notes = ready[1], ready[2], ready[3]
+        else:
+            existing_tags = set(session.scalars(select(CustomerTag.tag_id).where(CustomerTag.customer_id == record_id)))
+            existing_custom = {fid: val for fid, val in session.execute(
+                select(CustomFieldValue.field_id, CustomFieldValue.value).where(CustomFieldValue.customer_id == record_id))}
+            notes = None
+        self._extras(ctx, pending, record_id, values, existing_tags, existing_custom, updating=True, notes=notes)
         if changed or values["custom"]:
             from services.customers import refresh_search_text
 
@@ -193,10 +232,12 @@ class Customers(Kind):
                 if val and ctx.custom_fields[fid].kind in ("text", "choice")]
 
     def _extras(self, ctx: ImportContext, pending: Pending, cid: int, values: Values,
-                existing_tags: set[int], existing_custom: dict[int, str], updating: bool = False) -> None:
+                existing_tags: set[int], existing_custom: dict[int, str], updating: bool = False,
+                notes: set[str] | None = None) -> None:
         """Tags, custom values, the 备注 note, next follow-up; totals and referrers come at the end.
 
-        On a customer that was already there, what is added is noted for undo."""
+        On a customer that was already there, what is added is noted for undo. `notes`: her live
+        notes among the window's 备注 (prefetch), else the store is asked."""
         single_groups = {ctx.tag_group_of[tid][0] for tid in existing_tags
                          if tid in ctx.tag_group_of and not ctx.tag_group_of[tid][1]}
         for name in values["tags"]:
@@ -221,7 +262,8 @@ class Customers(Kind):
                     CustomFieldValue.customer_id == cid, CustomFieldValue.field_id == fid).values(value=value))
             else:
                 pending.add(CustomFieldValue, {"customer_id": cid, "field_id": fid, "value": value})
-        if values["remark"] and not (updating and _has_note(ctx.session, cid, values["remark"])):
+        if values["remark"] and not (updating and (values["remark"] in notes if notes is not None
+                                                   else _has_note(ctx.session, cid, values["remark"]))):
             pending.add(Note, {"customer_id": cid, "kind": "其他", "body": values["remark"], "pinned": False,
                                "noted_at": datetime.now().replace(microsecond=0)})
         if values["next_follow_up_on"] and not (updating and _has_open_follow_up(ctx.session, cid,
@@ -236,6 +278,7 @@ class Customers(Kind):
         self.touched.add(cid)
 
     def finish(self, ctx: ImportContext, pending: Pending) -> None:
+        self.prefetched.clear()
         pending.flush()
         self._add_totals(ctx, pending)
         pending.flush()

@@ -359,6 +359,54 @@ def test_cancelling_a_big_import_keeps_search_working(session: Session, monkeypa
     assert len(customer_ids(session, CustomerFilter(text="以后的"))) == 1
 
 
+def test_a_list_imported_again_updates_each_customer_window_by_window_and_undoes(session: Session, monkeypatch) -> None:
+    """The customers a re-imported list matches are read a few rows at a time (PREFETCH_ROWS, made
+    small here): each gets her new tags and 备注 once, a changed city, her custom value; a customer
+    twice in one window keeps both rows' tags; undo puts every one back."""
+    from services.custom_fields import save_field
+    from services.customer_query import customer_rows
+    from services.excel import engine
+
+    monkeypatch.setattr(engine, "PREFETCH_ROWS", 3)
+    field = save_field(session, "茶龄", "text")
+    headers = ["客户姓名", "微信", "所在城市", "客户标签", "备注", "茶龄"]
+    first = [[f"老客{i}", f"wx_old_{i}", "杭州", "普洱", "怕凉", "三年"] for i in range(7)]
+    do_import(session, rows(*first), headers=headers)
+    again = [[f"老客{i}", f"wx_old_{i}", "宁波" if i % 2 else "杭州", "白茶", "怕凉" if i < 4 else "改喝生普",
+              "五年" if i == 5 else "三年"] for i in range(7)]
+    again[1][4] = "想试试岩茶"
+    again.insert(2, ["老客1", "wx_old_1", "", "岩茶、白茶", "想试试岩茶", ""])  # 老客1 twice in the first window
+    result = do_import(session, rows(*again), headers=headers)
+    assert (result.created, result.updated, result.errors) == (0, 7, [])  # the second 老客1 row merges
+    session.expire_all()
+    book = customers(session)
+    listed = customer_rows(session, [c.id for c in book.values()])
+    tags = {c.remark_name: sorted(name for name, _ in listed[c.id].tags) for c in book.values()}
+    assert tags["老客1"] == ["岩茶", "普洱", "白茶"] and tags["老客6"] == ["普洱", "白茶"]
+    assert [book[f"老客{i}"].city for i in range(7)] == ["杭州", "宁波", "杭州", "宁波", "杭州", "宁波", "杭州"]
+
+    def notes(name: str) -> list[str]:
+        return sorted(session.scalars(select(Note.body).where(Note.customer_id == book[name].id)))
+
+    assert notes("老客0") == ["怕凉"] and notes("老客6") == ["怕凉", "改喝生普"]
+    assert notes("老客1") == ["怕凉", "想试试岩茶"]  # once, though two rows say it
+    from models import CustomFieldValue
+
+    values = dict(session.execute(select(CustomFieldValue.customer_id, CustomFieldValue.value)
+                                  .where(CustomFieldValue.field_id == field)).all())
+    assert values[book["老客5"].id] == "五年" and values[book["老客4"].id] == "三年"
+    undo_import(session, result.batch_id)
+    session.expire_all()
+    book = customers(session)
+    assert {c.city for c in book.values()} == {"杭州"}
+    listed = customer_rows(session, [c.id for c in book.values()])
+    assert {tuple(name for name, _ in listed[c.id].tags) for c in book.values()} == {("普洱",)}
+    assert notes("老客6") == ["怕凉"]
+    values = dict(session.execute(select(CustomFieldValue.customer_id, CustomFieldValue.value)
+                                  .where(CustomFieldValue.field_id == field)).all())
+    assert set(values.values()) == {"三年"}
+
+
 def test_importing_the_same_list_again_repeats_no_notes_or_follow_ups(session: Session) -> None:
     headers = ["客户姓名", "微信", "备注", "下次跟进"]
     data = rows(["张丽", "zhangli88", "怕凉，喜欢熟普", "2026-12-01"], ["王芳", "wangfang", "", ""])
