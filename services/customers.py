@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import Customer, CustomerTag, CustomFieldValue, FollowUp, WechatAccount
@@ -14,6 +14,7 @@ from services import custom_fields as cf
 from services.birthday import Birthday
 from services.errors import ConflictError, NotFoundError, ValidationError
 from services.i18n import t
+from services.sqlutil import chunks
 from services.stages import STAGES
 from services.text import fold, normalize_phone, search_columns
 
@@ -169,18 +170,32 @@ def get_customer(session: Session, customer_id: int) -> Customer:
     return customer
 
 
+SEARCH_COLUMNS = ("pinyin", "initials", "search_text", "search_letters")
+
+
 def refresh_search_text(session: Session, customer_ids: list[int]) -> None:
-    """Recompute pinyin, initials and the search text of these customers."""
-    if not customer_ids:
-        return
-    rows = session.execute(
-        select(Customer.id, Customer.remark_name, Customer.real_name, Customer.nickname,
-               Customer.wechat_id, Customer.phone).where(Customer.id.in_(customer_ids))
-    ).all()
-    custom = cf.searchable_values(session, customer_ids)
-    for cid, remark, real, nick, wid, phone in rows:
-        session.execute(update(Customer).where(Customer.id == cid).values(
-            search_columns(remark, real, nick, wid, phone, custom.get(cid, []))))
+    """Recompute pinyin, initials and the search text of these customers (flushed before).
+
+    One UPDATE run over all of them (not an ORM update per customer, which also looked through every
+    object the session holds: an import of 20,000 changed rows spent most of its time there); the
+    customers the session holds read those columns again."""
+    table = cast(Table, Customer.__table__)
+    statement = update(table).where(table.c.id == bindparam("customer")).values(
+        {name: bindparam(name) for name in SEARCH_COLUMNS})
+    for chunk in chunks(customer_ids):
+        rows = session.execute(
+            select(Customer.id, Customer.remark_name, Customer.real_name, Customer.nickname,
+                   Customer.wechat_id, Customer.phone).where(Customer.id.in_(chunk))
+        ).all()
+        custom = cf.searchable_values(session, chunk)
+        if rows:
+            session.execute(statement, [{"customer": cid, **search_columns(remark, real, nick, wid, phone,
+                                                                           custom.get(cid, []))}
+                                        for cid, remark, real, nick, wid, phone in rows])
+    wanted = set(customer_ids)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Customer) and obj.id in wanted:
+            session.expire(obj, [*SEARCH_COLUMNS, "updated_at"])
 
 
 # ---- trash -------------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ class Kind:
 
 TEXT_FIELDS = ("remark_name", "real_name", "wechat_id", "nickname", "city", "address", "occupation",
                "source", "member_level")
+SEARCHED_FIELDS = frozenset(("remark_name", "real_name", "nickname", "wechat_id", "phone"))  # in search_text
 PROFILE_FIELDS = (*TEXT_FIELDS, "phone", "gender", "wechat_account_id", "added_on", "birthday_year",
                   "birthday_month", "birthday_day", "birthday_lunar", "birthday_leap_month")
 
@@ -94,6 +95,7 @@ class Customers(Kind):
         # read for a window of rows at once (prefetch); taken by update, unless touched since
         self.prefetched: dict[int, tuple[Customer, set[int], dict[int, str], set[str]]] = {}
         self.left_out: list[tuple[int, str]] = []
+        self.search_stale: set[int] = set()  # updated customers whose names, WeChat ID, phone or custom values changed
         self.memo = CellMemo()
 
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
@@ -220,11 +222,8 @@ class Customers(Kind):
                 select(CustomFieldValue.field_id, CustomFieldValue.value).where(CustomFieldValue.customer_id == record_id))}
             notes = None
         self._extras(ctx, pending, record_id, values, existing_tags, existing_custom, updating=True, notes=notes)
-        if changed or values["custom"]:
-            from services.customers import refresh_search_text
-
-            session.flush()
-            refresh_search_text(session, [record_id])
+        if values["custom"] or not changed.keys().isdisjoint(SEARCHED_FIELDS):
+            self.search_stale.add(record_id)  # its search text is worked out again at the end (finish)
         ctx.remember(CustomerKey(record_id, customer.remark_name, customer.wechat_id, customer.phone))
 
     def _searchable(self, ctx: ImportContext, values: Values) -> list[str]:
@@ -280,6 +279,11 @@ class Customers(Kind):
     def finish(self, ctx: ImportContext, pending: Pending) -> None:
         self.prefetched.clear()
         pending.flush()
+        if self.search_stale:
+            from services.customers import refresh_search_text
+
+            ctx.session.flush()
+            refresh_search_text(ctx.session, sorted(self.search_stale))
         self._add_totals(ctx, pending)
         pending.flush()
         self.left_out = self._add_referrals(ctx, pending)

@@ -407,6 +407,25 @@ def test_a_list_imported_again_updates_each_customer_window_by_window_and_undoes
     assert set(values.values()) == {"三年"}
 
 
+def test_a_changed_phone_or_custom_value_is_found_by_search_after_the_import_and_not_after_undo(
+        session: Session) -> None:
+    from services.custom_fields import save_field
+
+    save_field(session, "喜好", "text")
+    zl = create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zhangli88"))
+    create_customer(session, CustomerInput(remark_name="王芳", wechat_id="wangfang"))
+    headers = ["客户姓名", "微信", "手机号码", "所在城市", "喜好"]
+    result = do_import(session, rows(["张丽", "zhangli88", "13912345678", "宁波", "熟普洱"],
+                                     ["王芳", "wangfang", "", "苏州", ""]), headers=headers)
+    assert result.updated == 2
+    assert customer_ids(session, CustomerFilter(text="13912345678")) == [zl.id]
+    assert customer_ids(session, CustomerFilter(text="熟普洱")) == [zl.id]
+    undo_import(session, result.batch_id)
+    assert customer_ids(session, CustomerFilter(text="13912345678")) == []
+    assert customer_ids(session, CustomerFilter(text="熟普洱")) == []
+    assert customer_ids(session, CustomerFilter(text="zhangli88")) == [zl.id]
+
+
 def test_importing_the_same_list_again_repeats_no_notes_or_follow_ups(session: Session) -> None:
     headers = ["客户姓名", "微信", "备注", "下次跟进"]
     data = rows(["张丽", "zhangli88", "怕凉，喜欢熟普", "2026-12-01"], ["王芳", "wangfang", "", ""])
