@@ -124,34 +124,42 @@ def _undo(session: Session, batch: ImportBatch) -> UndoResult:
     for model in CREATED_TABLES:
         removed += int(session.execute(delete(model).where(model.import_batch_id == batch.id)).rowcount)  # type: ignore[attr-defined]
     restored = 0
-    changes = session.scalars(select(ImportChange).where(ImportChange.batch_id == batch.id)
-                              .order_by(ImportChange.id.desc())).all()
-    for change in changes:
+    # Plain rows and table UPDATEs, not ORM objects and ORM updates: each ORM update looked through
+    # every object the session held (taking back 20,000 changes took a minute).
+    changes = session.execute(select(ImportChange.table_name, ImportChange.record_id, ImportChange.before)
+                              .where(ImportChange.batch_id == batch.id).order_by(ImportChange.id.desc())).all()
+    restored_models: set[Any] = set()
+    for table_name, record_id, before in changes:
         restored += 1
-        if change.table_name == "customer_tag":
-            session.execute(delete(CustomerTag).where(CustomerTag.customer_id == change.record_id,
-                                                      CustomerTag.tag_id == change.before["tag_id"]))
+        if table_name == "customer_tag":
+            session.execute(delete(CustomerTag).where(CustomerTag.customer_id == record_id,
+                                                      CustomerTag.tag_id == before["tag_id"]))
             continue
-        if change.table_name == "custom_field_value":
-            _restore_custom_value(session, change.record_id, change.before)
-            affected.add(change.record_id)
+        if table_name == "custom_field_value":
+            _restore_custom_value(session, record_id, before)
+            affected.add(record_id)
             continue
-        if change.table_name in RESTORERS:
-            RESTORERS[change.table_name](session, change.record_id, change.before)
+        if table_name in RESTORERS:
+            RESTORERS[table_name](session, record_id, before)
             continue
-        if change.table_name.startswith(CREATED):
+        if table_name.startswith(CREATED):
             restored -= 1
-            removed += _remove_if_unused(session, change.table_name[len(CREATED):], change.record_id)
+            removed += _remove_if_unused(session, table_name[len(CREATED):], record_id)
             continue
-        model = RECORD_TABLES[change.table_name]
-        session.execute(update(model).where(model.id == change.record_id)
-                        .values(_typed(model, change.before)))
+        model = RECORD_TABLES[table_name]
+        table = model.__table__
+        session.execute(update(table).where(table.c.id == record_id).values(_typed(model, before)))
+        restored_models.add(model)
         if model is Customer:
-            affected.add(change.record_id)
-    live = [cid for cid in affected if session.get(Customer, cid) is not None]
-    for chunk in chunks(sorted(live)):
-        refresh_search_text(session, chunk)
-    refresh_aggregates(session, sorted(live))
+            affected.add(record_id)
+    for obj in list(session.identity_map.values()):  # what the session holds of them reads them again
+        if type(obj) in restored_models:
+            session.expire(obj)
+    live: list[int] = []
+    for chunk in chunks(sorted(affected)):
+        live += session.scalars(select(Customer.id).where(Customer.id.in_(chunk))).all()
+    refresh_search_text(session, live)
+    refresh_aggregates(session, live)
     from services.auto_tags import apply_after_import
 
     apply_after_import(session, batch.kind)  # 在某个群里 / 商品类别 rules follow the rows taken back

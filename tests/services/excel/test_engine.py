@@ -426,6 +426,14 @@ def test_a_changed_phone_or_custom_value_is_found_by_search_after_the_import_and
     assert customer_ids(session, CustomerFilter(text="zhangli88")) == [zl.id]
 
 
+def test_undo_shows_the_old_values_on_a_customer_the_session_holds(session: Session) -> None:
+    zl = create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zhangli88", city="杭州"))
+    result = do_import(session, rows(["张丽", "zhangli88", "", "", "宁波", "", "", "", ""]))
+    assert zl.city == "宁波"  # the object the page holds (the session keeps objects over commits)
+    undo_import(session, result.batch_id)
+    assert zl.city == "杭州"
+
+
 def test_importing_the_same_list_again_repeats_no_notes_or_follow_ups(session: Session) -> None:
     headers = ["客户姓名", "微信", "备注", "下次跟进"]
     data = rows(["张丽", "zhangli88", "怕凉，喜欢熟普", "2026-12-01"], ["王芳", "wangfang", "", ""])
