@@ -285,9 +285,7 @@ def _write_rows(ctx: ImportContext, handler: Kind, pending: Pending, stream: Ite
                 total: int | None, kind: str) -> None:
     done_in_file: dict[tuple[Any, ...], int] = {}
     for window in _windows(stream, PREFETCH_ROWS):
-        if options.on_duplicate == "update":
-            matched = ((handler.match(ctx, values), values) for _row, _cells, values, problems in window if not problems)
-            handler.prefetch(ctx, [(record, values) for record, values in matched if record is not None])
+        handler.prefetch(ctx, [values for _row, _cells, values, problems in window if not problems], options.on_duplicate)
         _write_window(ctx, handler, pending, window, headers, options, result, progress, cancelled, total, kind,
                       done_in_file)
 

@@ -231,6 +231,33 @@ def test_notes_purchases_and_follow_ups_find_their_customer(session: Session) ->
     assert session.scalar(select(func.count()).select_from(FollowUp)) == 1
 
 
+def test_purchases_match_the_stores_own_never_an_identical_row_of_the_same_file(session: Session, monkeypatch) -> None:
+    """Matching reads a window's purchases at once (PREFETCH_ROWS, made small here): a purchase
+    already in the store is updated or skipped; two identical rows of one file stay two purchases,
+    however far apart."""
+    from models import Purchase
+    from services.excel import engine, writing
+
+    monkeypatch.setattr(engine, "PREFETCH_ROWS", 2)
+    monkeypatch.setattr(writing, "INSERT_CHUNK", 1)  # each row in the store before the next window is read
+    zl = create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zhangli88")).id
+    headers = ["微信号", "购买日期", "商品", "数量", "金额", "渠道"]
+    first = do_import(session, [(2, ["zhangli88", "2026/3/1", "白茶饼", 1, 280, "门店"])], headers=headers,
+                      kind="purchases")
+    assert first.created == 1
+    data = [(2, ["zhangli88", "2026/3/1", "白茶饼", 2, 280, "微信"]),  # the store's own: updated
+            (3, ["zhangli88", "2026/4/1", "熟普", 1, 120, ""]),
+            (4, ["zhangli88", "2026/5/1", "岩茶", 1, 300, ""]),
+            (5, ["zhangli88", "2026/4/1", "熟普", 1, 120, ""])]  # the same as row 3, two windows on
+    result = do_import(session, data, headers=headers, kind="purchases")
+    assert (result.created, result.updated) == (3, 1)
+    bought = session.execute(select(Purchase.product, Purchase.quantity, Purchase.channel)
+                             .where(Purchase.customer_id == zl).order_by(Purchase.purchased_on)).all()
+    assert bought == [("白茶饼", 2, "微信"), ("熟普", 1, ""), ("熟普", 1, ""), ("岩茶", 1, "")]
+    again = do_import(session, data, headers=headers, kind="purchases", on_duplicate="skip")
+    assert (again.created, again.skipped) == (0, 4)
+
+
 def test_referrals_refuse_a_cycle(session: Session) -> None:
     a = create_customer(session, CustomerInput(remark_name="甲")).id
     b = create_customer(session, CustomerInput(remark_name="乙")).id
