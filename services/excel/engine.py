@@ -190,15 +190,18 @@ def check_rows(session: Session, kind: str, headers: list[str], rows: Iterable[t
         handler.check_referrers(ctx, [(values, problems) for _row, values, problems in parsed])
     checked: list[CheckedRow] = []
     seen: set[tuple[Any, ...]] = set()
-    for row, values, problems in parsed:
-        item = CheckedRow(row, values if keep_values else {}, _problems(row, problems, headers, options.mapping, kind))
-        if not problems:
-            key = handler.file_key(values)
-            item.in_file_duplicate = key is not None and key in seen
-            if key is not None:
-                seen.add(key)
-            item.match_id = handler.match(ctx, values)
-        checked.append(item)
+    for window in _windows(parsed, PREFETCH_ROWS):
+        # "skip": what matching asks is read at once, nothing that only updating needs
+        handler.prefetch(ctx, [values for _row, values, problems in window if not problems], "skip")
+        for row, values, problems in window:
+            item = CheckedRow(row, values if keep_values else {}, _problems(row, problems, headers, options.mapping, kind))
+            if not problems:
+                key = handler.file_key(values)
+                item.in_file_duplicate = key is not None and key in seen
+                if key is not None:
+                    seen.add(key)
+                item.match_id = handler.match(ctx, values)
+            checked.append(item)
     return checked
 
 
