@@ -117,7 +117,7 @@ ROWS_PER_INSERT = 2000
 
 class Behind:
     """The import's inserts, run on a worker thread while the import's Python goes on to its next
-    rows (SQLite lets go of Python's lock while it writes; this machine has two cores): jobs of the
+    rows (SQLite lets go of Python's lock while it writes; laptops have two cores or more): jobs of the
     same SQLite connection, one after another in the order given, at most two waiting.
 
     SQLite never sees two statements at once: any other statement on the connection, a commit or a
