@@ -410,9 +410,11 @@ class StoreRecords(Kind):
     def __init__(self) -> None:
         self.known: dict[tuple[Any, ...], int] = {}  # keys → the first such live record of the store
         self.known_customers: set[int] = set()  # whose records `known` holds; others are asked row by row
+        self.records: list[Any] = []  # held so that the session keeps them for the window (it holds weakly)
 
     def prefetch(self, ctx: ImportContext, rows: list[Values], policy: str) -> None:
         self.known.clear()
+        self.records = []
         self.known_customers = {values["customer_id"] for values in rows} if policy != "add" else set()
         if not self.known_customers:
             return
@@ -424,6 +426,10 @@ class StoreRecords(Kind):
             query = query.where(model.import_batch_id.is_(None) | (model.import_batch_id != ctx.batch_id))
         for record_id, *key in ctx.session.execute(query):
             self.known[tuple(key)] = record_id  # the lowest id of equal ones is written last
+        if policy == "update":  # the records the rows will update, in the session for update_record
+            ids = sorted({record for values in rows
+                          if (record := self.known.get(tuple(values[key] for key in self.keys))) is not None})
+            self.records = list(ctx.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
 
     def match(self, ctx: ImportContext, values: Values) -> int | None:
         if values["customer_id"] in self.known_customers:
