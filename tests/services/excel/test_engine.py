@@ -258,6 +258,29 @@ def test_purchases_match_the_stores_own_never_an_identical_row_of_the_same_file(
     assert (again.created, again.skipped) == (0, 4)
 
 
+def test_notes_imported_again_update_the_stores_own_window_by_window_and_undo(session: Session, monkeypatch) -> None:
+    from services.excel import engine
+
+    monkeypatch.setattr(engine, "PREFETCH_ROWS", 2)
+    zl = create_customer(session, CustomerInput(remark_name="张丽", wechat_id="zhangli88")).id
+    headers = ["微信号", "类型", "内容", "置顶"]
+    bodies = ["怕凉", "喜欢熟普", "孩子上小学", "想要小罐装", "生日在五月"]
+    do_import(session, [(i + 2, ["zhangli88", "其他", body, "否"]) for i, body in enumerate(bodies)],
+              headers=headers, kind="notes")
+    again = do_import(session, [(i + 2, ["zhangli88", "喜好", body, "是" if i % 2 else "否"])
+                                for i, body in enumerate(bodies)], headers=headers, kind="notes")
+    assert (again.created, again.updated) == (0, 5)
+
+    def notes() -> list[tuple[str, str, bool]]:
+        session.expire_all()
+        return session.execute(select(Note.body, Note.kind, Note.pinned).where(Note.customer_id == zl)
+                               .order_by(Note.id)).all()
+
+    assert notes() == [(body, "喜好", bool(i % 2)) for i, body in enumerate(bodies)]
+    undo_import(session, again.batch_id)
+    assert notes() == [(body, "其他", False) for body in bodies]
+
+
 def test_referrals_refuse_a_cycle(session: Session) -> None:
     a = create_customer(session, CustomerInput(remark_name="甲")).id
     b = create_customer(session, CustomerInput(remark_name="乙")).id
