@@ -14,7 +14,7 @@ from services import custom_fields as cf
 from services.birthday import Birthday
 from services.errors import ConflictError, NotFoundError, ValidationError
 from services.i18n import t
-from services.sqlutil import chunks
+from services.sqlutil import chunks, expire_held
 from services.stages import STAGES
 from services.text import fold, normalize_phone, search_columns
 
@@ -192,10 +192,7 @@ def refresh_search_text(session: Session, customer_ids: list[int]) -> None:
             session.execute(statement, [{"customer": cid, **search_columns(remark, real, nick, wid, phone,
                                                                            custom.get(cid, []))}
                                         for cid, remark, real, nick, wid, phone in rows])
-    wanted = set(customer_ids)
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Customer) and obj.id in wanted:
-            session.expire(obj, [*SEARCH_COLUMNS, "updated_at"])
+    expire_held(session, (Customer,), customer_ids, [*SEARCH_COLUMNS, "updated_at"])
 
 
 # ---- trash -------------------------------------------------------------------------------------

@@ -47,10 +47,18 @@ def update_all(session: Session, statement: Any, model: Any, everyone: bool) -> 
     if not everyone:
         return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
     result: Any = session.execute(statement, execution_options={"synchronize_session": False})
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, model):
-            session.expire(obj)
+    expire_held(session, (model,))
     return int(result.rowcount)
+
+
+def expire_held(session: Session, models: Any, ids: Any = None, attributes: list[str] | None = None) -> None:
+    """The objects of these models the session holds (of these ids, if given) read `attributes` (or
+    everything) again when next used: after SQL the ORM does not follow (a table UPDATE, plain SQL)."""
+    wanted = None if ids is None else set(ids)
+    kinds = tuple(models)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, kinds) and (wanted is None or obj.id in wanted):
+            session.expire(obj, attributes)
 
 
 def chunks(ids: list[int], size: int = 900) -> list[list[int]]:

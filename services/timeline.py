@@ -20,7 +20,7 @@ from models.timeline import NOTE_KINDS
 from services.errors import UserError, ValidationError
 from services.i18n import t
 from services.layers import last_interaction_sql, refresh_layers
-from services.sqlutil import chunks, update_all
+from services.sqlutil import chunks, expire_held, update_all
 from services.stages import stage_sql, stage_thresholds
 from services.text import fold
 
@@ -251,7 +251,7 @@ def refresh_aggregates(session: Session, customer_ids: list[int] | None = None,
         else:
             session.execute(text(_PURCHASE_TOTALS + " WHERE customer.id IN :ids")
                             .bindparams(bindparam("ids", expanding=True)), {"ids": chunk})
-        _expire_totals(session, chunk)
+        expire_held(session, (Customer,), chunk, list(_TOTALS))  # plain SQL: the ORM does not follow it
         statement = update(Customer).values(values)
         if chunk is not None:
             statement = statement.where(Customer.id.in_(chunk))
@@ -274,15 +274,6 @@ _PURCHASE_TOTALS = (
     "(SELECT coalesce(sum(p.amount_cents), 0), count(*), min(p.purchased_on), max(p.purchased_on) "
     "FROM purchase AS p WHERE p.customer_id = customer.id AND p.deleted_at IS NULL)")
 _TOTALS = ("total_spent_cents", "purchase_count", "first_purchase_on", "last_purchase_on")
-
-
-def _expire_totals(session: Session, ids: list[int] | None) -> None:
-    """The session's customers (of these ids, or all) read their totals again: _PURCHASE_TOTALS is
-    plain SQL, which the ORM does not follow."""
-    wanted = None if ids is None else set(ids)
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Customer) and (wanted is None or obj.id in wanted):
-            session.expire(obj, list(_TOTALS))
 
 
 def refresh_stages(session: Session, customer_ids: list[int] | None, today: date) -> int:

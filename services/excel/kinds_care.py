@@ -25,7 +25,7 @@ from models import CareEntry, Customer
 from services.care import KIND_LABELS, kind_of_label
 from services.excel import values as v
 from services.excel.columns import CUSTOMER_REF, Column
-from services.excel.kinds import Kind, _customer_of
+from services.excel.kinds_base import Kind, customer_of
 from services.excel.pages import PageKinds, register_page_kinds
 from services.excel.resolve import ImportContext
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, write_sheets
@@ -64,7 +64,7 @@ class Care(Kind):
 
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
         problems: Problems = {}
-        values: Values = {"customer_id": _customer_of(ctx, raw, problems)}
+        values: Values = {"customer_id": customer_of(ctx, raw, problems)}
         values["given_on"] = _parse(raw, problems, "given_on", v.parse_date)
         if values["given_on"] is None and "given_on" not in problems:
             problems["given_on"] = t("日期为空")

@@ -28,7 +28,7 @@ from models.loyalty import PointEntry, Product
 from services.errors import ValidationError
 from services.excel import values as v
 from services.excel.columns import CUSTOMER_REF, Column
-from services.excel.kinds import Kind, _customer_of
+from services.excel.kinds_base import Kind, customer_of
 from services.excel.pages import PageKinds, register_page_kinds
 from services.excel.resolve import ImportContext
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, write_sheets
@@ -157,7 +157,7 @@ class Points(Kind):
 
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
         problems: Problems = {}
-        values: Values = {"customer_id": _customer_of(ctx, raw, problems)}
+        values: Values = {"customer_id": customer_of(ctx, raw, problems)}
         values["entry_on"] = _parse(raw, problems, "entry_on", v.parse_date) or date.today()
         if values["entry_on"] > date.today():
             problems["entry_on"] = t("日期{d}晚于今天", d=values["entry_on"])

@@ -23,7 +23,7 @@ from models import (
 )
 from services.errors import NotFoundError, UserError
 from services.i18n import t
-from services.sqlutil import chunks
+from services.sqlutil import chunks, expire_held
 
 CREATED_TABLES: tuple[Any, ...] = (Referral, Note, Purchase, FollowUp, Customer)  # children first
 RECORD_TABLES = {model.__tablename__: model for model in CREATED_TABLES}
@@ -152,9 +152,7 @@ def _undo(session: Session, batch: ImportBatch) -> UndoResult:
         restored_models.add(model)
         if model is Customer:
             affected.add(record_id)
-    for obj in list(session.identity_map.values()):  # what the session holds of them reads them again
-        if type(obj) in restored_models:
-            session.expire(obj)
+    expire_held(session, restored_models)  # what the session holds of them reads them again
     live: list[int] = []
     for chunk in chunks(sorted(affected)):
         live += session.scalars(select(Customer.id).where(Customer.id.in_(chunk))).all()
