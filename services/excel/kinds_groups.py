@@ -29,12 +29,11 @@ from models import ChatGroup, Customer, GroupDailyStat, GroupMember, WechatAccou
 from models.groups import GROUP_KINDS
 from services.excel import values as v
 from services.excel.columns import CUSTOMER_REF, Column
-from services.excel.kinds import Kind
+from services.excel.kinds_base import Kind, customer_of
 from services.excel.pages import PageKinds, register_page_kinds
 from services.excel.resolve import ImportContext
 from services.excel.writer import Cancelled, OutColumn, Progress, SheetSpec, write_sheets
 from services.excel.writing import Pending, Problems, Values
-from services.excel.writing import cell as _cell
 from services.excel.writing import parse_cell as _parse
 from services.excel.writing import update_record as _update
 from services.groups import ROLE_LABELS, STATUS_LABELS, role_of_label
@@ -168,35 +167,6 @@ class GroupRef:
         return found
 
 
-def _customer(ctx: ImportContext, raw: dict[str, Any], problems: Problems) -> int | None:
-    """The customer a row names: WeChat ID, then phone, then a unique 备注名."""
-    name = v.cell_text(raw.get("customer_name"))
-    wechat_id = v.cell_text(raw.get("customer_wechat_id"))
-    phone = ""
-    if _cell(raw, "customer_phone") is not None:
-        try:
-            phone = v.parse_phone(raw["customer_phone"])
-        except ValueError as exc:
-            problems["customer_phone"] = str(exc)
-            return None
-    if wechat_id and wechat_id.lower() in ctx.by_wechat:
-        return ctx.by_wechat[wechat_id.lower()]
-    if phone and phone in ctx.by_phone:
-        return ctx.by_phone[phone]
-    named = ctx.by_name.get(name, []) if name else []
-    if len(named) > 1:
-        problems["customer_name"] = t("有 {n} 位客户都叫“{name}”，请加上客户微信号或手机来区分", n=len(named), name=name)
-        return None
-    if named:
-        return named[0]
-    shown = name or wechat_id or phone
-    problems["customer_name"] = (t("客户“{name}”在客户本里找不到（请先导入客户）", name=shown) if shown
-                                 else t("没有写是哪位客户"))
-    return None
-
-
-
-
 class Groups(Kind):
     name = "groups"
     TEXTS = ("positioning", "rules", "welcome", "announcement")
@@ -263,7 +233,7 @@ class GroupMembers(Kind):
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
         problems: Problems = {}
         values: Values = {"group_id": self.ref.group_of(ctx, raw, problems),
-                          "customer_id": _customer(ctx, raw, problems)}
+                          "customer_id": customer_of(ctx, raw, problems)}
         values["role"] = _parse(raw, problems, "role", lambda x: role_of_label(v.cell_text(x)))
         values["joined_on"] = _parse(raw, problems, "joined_on", v.parse_date)
         values["left_on"] = _parse(raw, problems, "left_on", v.parse_date)
