@@ -42,8 +42,12 @@ def test_without_pg_dump_the_whole_book_is_exported_and_the_message_says_so(
     monkeypatch.setattr(backup_server, "find_pg_dump", lambda: None)
     backup = team_store.backup("manual")
     assert backup.method == "excel" and backup.path.suffix == ".xlsx"
-    sheet = load_workbook(backup.path, read_only=True).worksheets[0]
-    assert any("张丽" in [str(c) for c in row] for row in sheet.iter_rows(values_only=True))
+    book = load_workbook(backup.path, read_only=True)  # read-only keeps the file open until closed
+    try:
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+    finally:
+        book.close()
+    assert any("张丽" in [str(c) for c in row] for row in rows)
     message = backup_server.backup_message(backup)
     assert "没有可用的 pg_dump" in message and "Excel" in message
 

@@ -127,7 +127,10 @@ def test_the_pages_come_back_with_the_full_workbook(shop: Session, fresh: Sessio
     save_care(shop, zhang, date.today() - timedelta(days=3), "visit", "58.8", note="上门送茶")
     out = tmp_path / "全部.xlsx"
     written = export_all(shop, out)
-    assert set(PAGE_SHEETS) <= set(openpyxl.load_workbook(out, read_only=True).sheetnames)
+    book = openpyxl.load_workbook(out, read_only=True)  # read-only keeps the file open until closed
+    names = book.sheetnames
+    book.close()
+    assert set(PAGE_SHEETS) <= set(names)
     before = pages_of(shop)
 
     result = import_workbook(fresh, out)

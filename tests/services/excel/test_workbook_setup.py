@@ -183,7 +183,10 @@ def test_the_settings_and_rules_come_back_and_work_out_the_same(shop: Session, f
                                                                   tmp_path: Path) -> None:
     out = tmp_path / "全部.xlsx"
     written = export_all(shop, out)
-    assert set(SETUP_SHEET_NAMES.values()) <= set(openpyxl.load_workbook(out, read_only=True).sheetnames)
+    book = openpyxl.load_workbook(out, read_only=True)  # read-only keeps the file open until closed
+    names = book.sheetnames
+    book.close()
+    assert set(SETUP_SHEET_NAMES.values()) <= set(names)
     before, derived = setup_of(shop), derived_of(shop)
     assert derived["levels"] >= {("张丽", "金卡", "金卡"), ("李娜", "银卡", "银卡"), ("赵敏", "", None)}
     assert ("张丽", "高净值", "近一年满2000") in derived["tags"] and len(derived["snoozed"]) == 1
