@@ -60,7 +60,8 @@ class Customers(Kind):
     def parse(self, ctx: ImportContext, raw: dict[str, Any]) -> tuple[Values, Problems]:
         problems: Problems = {}
         parse = self.memo.parse  # each column's distinct cells parsed once
-        values: Values = {name: v.cell_text(raw[name]) for name in TEXT_FIELDS if name in raw}
+        text = v.cell_text
+        values: Values = {name: text(raw[name]) for name in TEXT_FIELDS if name in raw}
         if not values.get("remark_name"):
             fallback = v.cell_text(raw.get("real_name")) or v.cell_text(raw.get("nickname"))
             if fallback:
@@ -116,7 +117,8 @@ class Customers(Kind):
         self.update(ctx, pending, record_id, values)
 
     def _profile(self, ctx: ImportContext, values: Values) -> dict[str, Any]:
-        profile = {name: values[name] for name in PROFILE_FIELDS if values.get(name) not in (None, "")}
+        get = values.get
+        profile = {name: value for name in PROFILE_FIELDS if (value := get(name)) is not None and value != ""}
         if values["wechat_account"]:
             profile["wechat_account_id"] = ctx.account_id(values["wechat_account"])
         return profile

@@ -37,6 +37,23 @@ def test_names_are_spelled_as_pypinyin_spells_them_whole() -> None:
     assert pinyin_of("周长丽") == ("zhouchangli", "zcl")
 
 
+def test_random_names_are_spelled_as_pypinyin_spells_them() -> None:
+    # Characters that read otherwise inside some phrase (长, 曾, 叶, 强, 红, 行, 重, 乐 …) beside
+    # plain ones, so that some names hold a phrase (长城, 银行, 快乐) and most do not; with Latin
+    # letters, digits, spaces and symbols in between.
+    import random
+
+    from pypinyin import lazy_pinyin
+
+    pool = "长曾叶强红行重乐单解朝城银快江张丽王芳李娜陈静刘敏赵燕 Aa1-·"
+    rng = random.Random(7)
+    for _ in range(3000):
+        name = "".join(rng.choice(pool) for _ in range(rng.randint(1, 5)))
+        syllables = [s.lower() for s in lazy_pinyin(name, errors=list) if s.strip()]
+        expected = ("".join(syllables), "".join(s[0] for s in syllables if s[0].isalnum()))
+        assert pinyin_of(name) == expected, name
+
+
 def test_pinyin_and_initials() -> None:
     assert pinyin_of("张丽") == ("zhangli", "zl")
     assert pinyin_of("陈晓燕") == ("chenxiaoyan", "cxy")
