@@ -4,7 +4,7 @@ and 介绍人 at the end; a re-imported list's customers read a window at a time
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, lazyload
@@ -41,6 +41,16 @@ PROFILE_FIELDS = (*TEXT_FIELDS, "phone", "gender", "wechat_account_id", "added_o
                   "birthday_month", "birthday_day", "birthday_lunar", "birthday_leap_month")
 
 
+class Prefetched(NamedTuple):
+    """What updating one customer of a re-imported list reads, read for a window of rows at once."""
+
+    customer: Customer
+    tags: set[int]
+    custom: dict[int, str]
+    notes: set[str]  # her live notes' bodies among the window's 备注
+    due: set[date]  # her open follow-ups' dates among the window's 下次跟进
+
+
 class Customers(Kind):
     name = "customers"
 
@@ -50,9 +60,10 @@ class Customers(Kind):
         self.totals: dict[int, tuple[int | None, date | None, date | None]] = {}
         self.touched: set[int] = set()
         self.created: set[int] = set()  # made by this import: no purchases in the store before _add_totals
-        # customer id → (the customer, her tag ids, her custom values, her notes of this window's 备注),
-        # read for a window of rows at once (prefetch); taken by update, unless touched since
-        self.prefetched: dict[int, tuple[Customer, set[int], dict[int, str], set[str]]] = {}
+        # customer id → (the customer, her tag ids, her custom values, her notes of this window's 备注,
+        # her open follow-ups' dates among the window's 下次跟进), read for a window of rows at once
+        # (prefetch); taken by update, unless touched since
+        self.prefetched: dict[int, Prefetched] = {}
         self.left_out: list[tuple[int, str]] = []
         self.search_stale: set[int] = set()  # updated customers whose names, WeChat ID, phone or custom values changed
         self.memo = CellMemo()
@@ -162,14 +173,22 @@ class Customers(Kind):
             for cid, body in session.execute(select(Note.customer_id, Note.body).where(
                     Note.customer_id.in_(ids), Note.body.in_(sorted(remarks)), Note.deleted_at.is_(None))):
                 notes[cid].add(body)
-        self.prefetched = {cid: (customer, tags[cid], custom[cid], notes[cid]) for cid, customer in found.items()}
+        due_dates = {values["next_follow_up_on"] for values in wanted.values() if values.get("next_follow_up_on")}
+        due: dict[int, set[date]] = {cid: set() for cid in found}
+        if due_dates:
+            for cid, day in session.execute(select(FollowUp.customer_id, FollowUp.due_on).where(
+                    FollowUp.customer_id.in_(ids), FollowUp.due_on.in_(sorted(due_dates)),
+                    FollowUp.done_at.is_(None), FollowUp.deleted_at.is_(None))):
+                due[cid].add(day)
+        self.prefetched = {cid: Prefetched(customer, tags[cid], custom[cid], notes[cid], due[cid])
+                           for cid, customer in found.items()}
 
     def update(self, ctx: ImportContext, pending: Pending, record_id: int, values: Values) -> None:
         session = ctx.session
         ready = self.prefetched.pop(record_id, None) if record_id not in self.touched else None
         if record_id in self.touched:
             pending.flush()  # created or changed earlier in this file: its rows must be in the store first
-        customer = ready[0] if ready else session.get(Customer, record_id, options=[lazyload(Customer.tags)])
+        customer = ready.customer if ready else session.get(Customer, record_id, options=[lazyload(Customer.tags)])
         if customer is None:
             return
         profile = self._profile(ctx, values)
@@ -178,14 +197,16 @@ class Customers(Kind):
             snapshot(session, pending.batch_id, Customer, customer, list(changed) + ["search_text", "search_letters", "pinyin", "initials"])
             for key, value in changed.items():
                 setattr(customer, key, value)
+        notes: set[str] | None = None
+        due: set[date] | None = None
         if ready:
-            existing_tags, existing_custom, notes = ready[1], ready[2], ready[3]
+            existing_tags, existing_custom, notes, due = ready.tags, ready.custom, ready.notes, ready.due
         else:
             existing_tags = set(session.scalars(select(CustomerTag.tag_id).where(CustomerTag.customer_id == record_id)))
             existing_custom = {fid: val for fid, val in session.execute(
                 select(CustomFieldValue.field_id, CustomFieldValue.value).where(CustomFieldValue.customer_id == record_id))}
-            notes = None
-        self._extras(ctx, pending, record_id, values, existing_tags, existing_custom, updating=True, notes=notes)
+        self._extras(ctx, pending, record_id, values, existing_tags, existing_custom, updating=True, notes=notes,
+                     due=due)
         if values["custom"] or not changed.keys().isdisjoint(SEARCHED_FIELDS):
             self.search_stale.add(record_id)  # its search text is worked out again at the end (finish)
         ctx.remember(CustomerKey(record_id, customer.remark_name, customer.wechat_id, customer.phone))
@@ -196,11 +217,12 @@ class Customers(Kind):
 
     def _extras(self, ctx: ImportContext, pending: Pending, cid: int, values: Values,
                 existing_tags: set[int], existing_custom: dict[int, str], updating: bool = False,
-                notes: set[str] | None = None) -> None:
+                notes: set[str] | None = None, due: set[date] | None = None) -> None:
         """Tags, custom values, the 备注 note, next follow-up; totals and referrers come at the end.
 
         On a customer that was already there, what is added is noted for undo. `notes`: her live
-        notes among the window's 备注 (prefetch), else the store is asked."""
+        notes among the window's 备注, `due`: her open follow-ups' dates among its 下次跟进
+        (prefetch); else the store is asked."""
         single_groups = {ctx.tag_group_of[tid][0] for tid in existing_tags
                          if tid in ctx.tag_group_of and not ctx.tag_group_of[tid][1]}
         for name in values["tags"]:
@@ -229,8 +251,9 @@ class Customers(Kind):
                                                    else _has_note(ctx.session, cid, values["remark"]))):
             pending.add(Note, {"customer_id": cid, "kind": "其他", "body": values["remark"], "pinned": False,
                                "noted_at": datetime.now().replace(microsecond=0)})
-        if values["next_follow_up_on"] and not (updating and _has_open_follow_up(ctx.session, cid,
-                                                                                  values["next_follow_up_on"])):
+        if values["next_follow_up_on"] and not (updating and (
+                values["next_follow_up_on"] in due if due is not None
+                else _has_open_follow_up(ctx.session, cid, values["next_follow_up_on"]))):
             pending.add(FollowUp, {"customer_id": cid, "due_on": values["next_follow_up_on"],
                                    "reason": t("跟进（导入）"), "result": ""})
         if values["referrer"]:

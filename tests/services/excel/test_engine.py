@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -496,6 +496,27 @@ def test_importing_the_same_list_again_repeats_no_notes_or_follow_ups(session: S
     changed = do_import(session, rows(["张丽", "zhangli88", "换成了生普", ""]), headers=headers)
     assert changed.updated == 1
     assert session.scalar(select(func.count()).select_from(Note).where(Note.customer_id == zl.id)) == 2
+
+
+def test_a_follow_up_done_on_that_day_is_asked_again_by_the_re_imported_list(session: Session) -> None:
+    headers = ["客户姓名", "微信", "备注", "下次跟进"]
+    data = rows(["张丽", "zhangli88", "", "2026-12-01"], ["王芳", "wangfang", "", "2026-12-01"],
+                ["赵敏", "zhaomin", "", "2026-12-03"])
+    do_import(session, data, headers=headers)
+    people = customers(session)
+    done = session.scalar(select(FollowUp).where(FollowUp.customer_id == people["王芳"].id))
+    done.done_at = datetime(2026, 12, 1, 10, 0)
+    session.commit()
+    # 赵敏's row twice: her second row reads the store after the first wrote to it.
+    again = do_import(session, data + rows(["赵敏", "zhaomin", "", "2026-12-03"]), headers=headers)
+    assert again.updated == 3 and not again.errors
+
+    def open_ones(name: str) -> int:
+        return int(session.scalar(select(func.count()).select_from(FollowUp).where(
+            FollowUp.customer_id == people[name].id, FollowUp.done_at.is_(None))) or 0)
+
+    assert (open_ones("张丽"), open_ones("王芳"), open_ones("赵敏")) == (1, 1, 1)
+    assert session.get(Customer, people["王芳"].id).next_follow_up_on == date(2026, 12, 1)
 
 
 def test_custom_fields_named_like_built_in_columns_get_their_own_column(session: Session) -> None:
