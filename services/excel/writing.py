@@ -8,6 +8,7 @@ import contextlib
 import gc
 import queue
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -113,6 +114,7 @@ Job = Callable[[Any], None]  # statements run on the import's sqlite3 connection
 # Python's lock for longer than an executemany, whose every row hands the lock back and forth with
 # the thread reading the file (slower than no worker at all).
 ROWS_PER_INSERT = 2000
+SWITCH_INTERVAL = 0.001  # seconds: how often Python's lock changes threads while an import writes behind
 
 
 class Behind:
@@ -137,11 +139,18 @@ class Behind:
     def __enter__(self) -> Behind:
         for name in self.EVENTS:
             event.listen(self.connection, name, self._before)
+        # Each statement the worker runs needs Python's lock back once SQLite is done with it; by
+        # default the import's thread, busy with the next rows, hands it over only every 5 ms. At
+        # 1 ms the worker's jobs took 4.4 s instead of 5.6 s of a 100,000-row import, and the import
+        # waited on them 0.1 s instead of 0.7 s. Put back on leaving.
+        self.switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self.switch_interval, SWITCH_INTERVAL))
         return self
 
     def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
         for name in self.EVENTS:
             event.remove(self.connection, name, self._before)
+        sys.setswitchinterval(self.switch_interval)
         try:
             if kind is None:
                 self.wait()

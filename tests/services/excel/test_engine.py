@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime
 
 import pytest
@@ -336,8 +337,18 @@ def test_a_big_import_is_searchable_sorted_and_leaves_search_working(session: Se
     assert len(customer_ids(session, CustomerFilter(text="加的客户甲"))) == 1
 
 
+@pytest.fixture
+def switch_interval():
+    """How often Python switches threads, set apart from what an earlier import may have left."""
+    was = sys.getswitchinterval()
+    sys.setswitchinterval(0.004)
+    yield 0.004
+    sys.setswitchinterval(was)
+
+
 @pytest.mark.sqlite_only("the search index filled on a worker thread (writing.Behind) is SQLite's")
-def test_search_index_filled_behind_the_rows_finds_every_chunk(session: Session, monkeypatch) -> None:
+def test_search_index_filled_behind_the_rows_finds_every_chunk(session: Session, monkeypatch,
+                                                                switch_interval: float) -> None:
     """Several chunks, each indexed for search on a worker thread while the next rows are read: a tag
     first met in a later chunk is made (SQL of its own) while the worker runs, and lands on its rows."""
     from services.customer_query import customer_rows
@@ -353,6 +364,7 @@ def test_search_index_filled_behind_the_rows_finds_every_chunk(session: Session,
         found = customer_ids(session, CustomerFilter(text=f"{i:05d}号"))
         assert len(found) == 1
         assert [name for name, _ in customer_rows(session, found)[found[0]].tags] == [f"第{i // writing.INSERT_CHUNK}批"]
+    assert sys.getswitchinterval() == switch_interval
 
 
 @pytest.mark.sqlite_only("SQLite's limit on the values of one statement")
@@ -373,7 +385,8 @@ def test_an_older_sqlite_taking_999_values_per_statement_imports_as_well(session
 
 
 @pytest.mark.sqlite_only("the search index filled on a worker thread (writing.Behind) is SQLite's")
-def test_a_failure_behind_the_rows_fails_the_import_and_changes_nothing(session: Session, monkeypatch) -> None:
+def test_a_failure_behind_the_rows_fails_the_import_and_changes_nothing(session: Session, monkeypatch,
+                                                                        switch_interval: float) -> None:
     from services.excel import writing
 
     monkeypatch.setitem(writing.SEARCH_INDEXED, "customer", ("customer_fts_ai", "no_such_index", "search_text"))
@@ -383,6 +396,7 @@ def test_a_failure_behind_the_rows_fails_the_import_and_changes_nothing(session:
         run_import(session, "customers", HEADERS, many, ImportOptions(suggest_mapping(session, "customers", HEADERS)),
                    total=len(many))
     assert set(customers(session)) == {"原来的客户"}
+    assert sys.getswitchinterval() == switch_interval  # the worker's shorter turns end with the import
     monkeypatch.undo()
     create_customer(session, CustomerInput(remark_name="失败以后的客户"))  # the insert trigger is back
     assert len(customer_ids(session, CustomerFilter(text="以后的"))) == 1
